@@ -1,0 +1,34 @@
+# `make serve` and `make test` build .venv themselves; `.ci/run` is `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: serve test lint bench clean
+
+$(VENV)/run-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_QUIET) -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import podium.cli"
+	touch $@
+
+$(VENV)/dev-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import podium.cli, zoomus, pytest"
+	touch $(VENV)/run-installed $@
+
+serve: $(VENV)/run-installed
+	$(BIN)/podium serve --demo
+
+lint: $(VENV)/dev-installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,1 @@
+"""The v1 contract, framework-free and synchronous."""

@@ -1,0 +1,40 @@
+"""ACTIONS, the one list of v1 endpoints, and run_action: authenticate, then handle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from podium.api import webinar
+from podium.api.call import ApiCall, ApiContext, Handler, Json
+from podium.api.params import Params
+from podium.errors import MissingCredentials
+from podium.services import accounts
+
+
+@dataclass(frozen=True)
+class Action:
+    handler: Handler
+    writes: bool
+
+
+ACTIONS: dict[str, Action] = {
+    "webinar/create": Action(webinar.webinar_create, writes=True),
+    "webinar/get": Action(webinar.webinar_get, writes=False),
+    "webinar/update": Action(webinar.webinar_update, writes=True),
+    "webinar/delete": Action(webinar.webinar_delete, writes=True),
+    "webinar/end": Action(webinar.webinar_end, writes=True),
+    "webinar/list": Action(webinar.webinar_list, writes=False),
+    "webinar/list/registration": Action(webinar.webinar_list_registration, writes=False),
+}
+
+
+def run_action(action: Action, params: Params, context: ApiContext, session: Session) -> Json:
+    """Authenticate the caller, then run the handler inside the caller's transaction."""
+    api_key, api_secret = params.raw("api_key"), params.raw("api_secret")
+    if api_key is None or api_secret is None:
+        raise MissingCredentials
+    account_id = accounts.authenticate(session, api_key, api_secret, key=context.issuer.key)
+    call = ApiCall(params, session, context, account_id, context.clock.now())
+    return action.handler(call)

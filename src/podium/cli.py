@@ -1,0 +1,213 @@
+"""The `podium` command: serve, db upgrade, account create/set, user add, key rotate."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.orm import Session
+
+from podium.db import migrate
+from podium.services import accounts
+from podium.settings import Settings
+from podium.web.runtime import Runtime
+
+T = TypeVar("T")
+DEMO_FILE = ".podium-demo.json"
+database_option = click.option(
+    "--database-url", envvar="PODIUM_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file)."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+
+
+def _settings(database_url: str | None, **overrides: Any) -> Settings:
+    return Settings.from_env(database_url=database_url, **overrides)
+
+
+def _in_transaction(settings: Settings, work: Callable[[Runtime, Session], T]) -> T:
+    runtime = Runtime.build(settings)
+    try:
+        return runtime.run(lambda session: work(runtime, session), writes=True)
+    except LookupError as error:
+        raise click.ClickException(str(error).strip("'\"")) from None
+    finally:
+        runtime.engine.dispose()
+
+
+def _echo(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    for key, value in data.items():
+        click.echo(f"{key}: {value}")
+
+
+@click.group()
+def podium() -> None:
+    """Podium: a self-hosted webinar server speaking the Zoom REST API v1 webinar dialect."""
+
+
+@podium.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@database_option
+@click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of every link handed out.")
+@click.option("--demo", is_flag=True, help="Create a demo account if none exists; print it.")
+def serve(host: str, port: int, database_url: str | None, public_url: str | None, demo: bool) -> None:
+    """Migrate the database, then serve the v1 API and pages."""
+    from podium.web.server import serve as run_server  # noqa: PLC0415 - uvicorn only when serving
+
+    settings = _settings(database_url, host=host, port=port)
+    settings = settings.with_public_url(public_url or f"http://{host}:{port}")
+    migrate.upgrade(settings.database_url)
+    if demo:
+        _show_demo(settings)
+    run_server(settings)
+
+
+def _show_demo(settings: Settings) -> None:
+    """The demo account's credentials, kept in .podium-demo.json so they stay the same."""
+    path = Path(DEMO_FILE)
+    saved: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+
+    def ensure(runtime: Runtime, session: Session) -> dict[str, Any]:
+        if saved.get("database_url") == settings.database_url:
+            try:
+                accounts.get_account(session, int(saved["account_id"]))
+                return saved
+            except LookupError:
+                pass
+        created = accounts.create_account(
+            session, name="Demo", host_email="demo@podium.invalid",
+            key=runtime.context.issuer.key, ids=runtime.context.issuer.ids,
+            now=runtime.context.clock.now(),
+        )
+        return {"database_url": settings.database_url, **vars(created)}
+
+    demo = _in_transaction(settings, ensure)
+    if demo is not saved:
+        path.write_text(json.dumps(demo))
+        os.chmod(path, 0o600)
+    click.echo("Podium demo account (kept in .podium-demo.json):")
+    for key in ("api_key", "api_secret", "host_id"):
+        click.echo(f"  {key}: {demo[key]}")
+    click.echo(f"  base URL: {settings.public_url}/v1")
+
+
+@podium.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+@database_option
+def upgrade(database_url: str | None) -> None:
+    """Upgrade the database to the newest schema."""
+    settings = _settings(database_url)
+    migrate.upgrade(settings.database_url)
+    click.echo("database is at the newest schema")
+
+
+@podium.group()
+def account() -> None:
+    """Accounts."""
+
+
+@account.command("create")
+@click.option("--name", required=True)
+@click.option("--host-email", required=True)
+@database_option
+@json_option
+def account_create(name: str, host_email: str, database_url: str | None, as_json: bool) -> None:
+    """Create an account, its first webinar host and an API key pair."""
+    settings = _settings(database_url)
+    migrate.upgrade(settings.database_url)
+    created = _in_transaction(
+        settings,
+        lambda runtime, session: accounts.create_account(
+            session, name=name, host_email=host_email, key=runtime.context.issuer.key,
+            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+        ),
+    )
+    _echo(vars(created), as_json)
+
+
+@account.command("set")
+@click.option("--account-id", required=True, type=int)
+@click.option("--capacity", type=click.IntRange(1, 1_000_000), required=True)
+@database_option
+@json_option
+def account_set(account_id: int, capacity: int, database_url: str | None, as_json: bool) -> None:
+    """Change an account's webinar capacity (attendees per webinar)."""
+
+    def work(_runtime: Runtime, session: Session) -> dict[str, Any]:
+        found = accounts.set_capacity(session, account_id, capacity)
+        return {"account_id": found.id, "capacity": found.capacity}
+
+    _echo(_in_transaction(_settings(database_url), work), as_json)
+
+
+@podium.group()
+def user() -> None:
+    """Host users."""
+
+
+@user.command("add")
+@click.option("--account-id", required=True, type=int)
+@click.option("--email", required=True)
+@click.option("--no-webinar", is_flag=True, help="The user may not host webinars.")
+@database_option
+@json_option
+def user_add(account_id: int, email: str, no_webinar: bool, database_url: str | None, as_json: bool) -> None:
+    """Add a host user to an account."""
+
+    def work(runtime: Runtime, session: Session) -> dict[str, Any]:
+        added = accounts.add_user(
+            session, account_id, email=email, has_webinar=not no_webinar,
+            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+        )
+        return {"host_id": added.host_id}
+
+    _echo(_in_transaction(_settings(database_url), work), as_json)
+
+
+@podium.group()
+def key() -> None:
+    """API key pairs."""
+
+
+@key.command("rotate")
+@click.option("--account-id", required=True, type=int)
+@database_option
+@json_option
+def key_rotate(account_id: int, database_url: str | None, as_json: bool) -> None:
+    """Issue a new API key pair; the old one stops working at once."""
+
+    def work(runtime: Runtime, session: Session) -> dict[str, Any]:
+        pair = accounts.rotate_key(
+            session, account_id, key=runtime.context.issuer.key,
+            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+        )
+        return {"account_id": account_id, **vars(pair)}
+
+    _echo(_in_transaction(_settings(database_url), work), as_json)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; the exit code is returned, not raised."""
+    try:
+        podium.main(args=list(argv) if argv is not None else None, prog_name="podium",
+                    standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Storage: the tables (models), the engine, and the migrations."""

@@ -1,0 +1,31 @@
+"""pytest fixtures `podium_server` and `podium_account` (registered through pytest11).
+
+Imports of the web stack happen inside the fixtures, so loading the plugin costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from podium.web.server import PodiumServer, TestAccount
+
+
+@pytest.fixture(scope="session")
+def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
+    """A real Podium server for the whole test session, on a temporary SQLite file."""
+    from podium.settings import Settings  # noqa: PLC0415
+    from podium.web.server import PodiumServer  # noqa: PLC0415
+
+    database = tmp_path_factory.mktemp("podium") / "podium.sqlite3"
+    with PodiumServer(Settings(database_url=f"sqlite:///{database}")) as server:
+        yield server
+
+
+@pytest.fixture
+def podium_account(podium_server: PodiumServer) -> TestAccount:
+    """A fresh account (with api_key, api_secret, host_id) for each test."""
+    return podium_server.create_account()

@@ -1,0 +1,138 @@
+"""Accounts, their host users and API credentials; authentication of v1 calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from podium.db.models import Account, ApiCredential, InstanceSecret, User
+from podium.errors import InvalidCredentials, UserNotExist, WebinarNotEnabled
+from podium.ids import Ids
+from podium.services.tokens import hash_api_secret, secret_matches
+
+INSTANCE_KEY = "hmac-key"
+# Compared against when the api_key is unknown, so both failures cost the same.
+_DECOY_HASH = bytes(32)
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    api_key: str
+    api_secret: str
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account_id: int
+    api_key: str
+    api_secret: str
+    host_id: str
+
+
+def instance_key(session: Session, ids: Ids) -> bytes:
+    """The deployment's HMAC key, created on first use."""
+    secret = session.get(InstanceSecret, INSTANCE_KEY)
+    if secret is None:
+        secret = InstanceSecret(name=INSTANCE_KEY, value=ids.secret_key())
+        session.add(secret)
+        session.flush()
+    return secret.value
+
+
+def _issue_key(session: Session, account_id: int, *, key: bytes, ids: Ids, now: datetime) -> KeyPair:
+    pair = KeyPair(api_key=ids.api_key(), api_secret=ids.api_secret())
+    session.add(
+        ApiCredential(
+            account_id=account_id,
+            api_key=pair.api_key,
+            secret_hash=hash_api_secret(key, pair.api_secret),
+            created_at=now,
+        )
+    )
+    return pair
+
+
+def create_account(
+    session: Session, *, name: str, host_email: str, key: bytes, ids: Ids, now: datetime
+) -> NewAccount:
+    """An account with its first webinar-enabled host and an API key pair."""
+    account = Account(name=name, capacity=100, created_at=now)
+    session.add(account)
+    session.flush()
+    host = add_user(session, account.id, email=host_email, has_webinar=True, ids=ids, now=now)
+    pair = _issue_key(session, account.id, key=key, ids=ids, now=now)
+    session.flush()
+    return NewAccount(account.id, pair.api_key, pair.api_secret, host.host_id)
+
+
+def get_account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise LookupError(f"no account {account_id}")
+    return account
+
+
+def add_user(
+    session: Session, account_id: int, *, email: str, has_webinar: bool, ids: Ids, now: datetime
+) -> User:
+    get_account(session, account_id)
+    user = User(
+        account_id=account_id,
+        host_id=ids.host_id(),
+        email=email,
+        has_webinar=has_webinar,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def rotate_key(
+    session: Session, account_id: int, *, key: bytes, ids: Ids, now: datetime
+) -> KeyPair:
+    """A new key pair for the account; every earlier pair stops working at once."""
+    get_account(session, account_id)
+    session.execute(
+        update(ApiCredential)
+        .where(ApiCredential.account_id == account_id, ApiCredential.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    pair = _issue_key(session, account_id, key=key, ids=ids, now=now)
+    session.flush()
+    return pair
+
+
+def authenticate(session: Session, api_key: str, api_secret: str, *, key: bytes) -> int:
+    """The account id behind a key pair; unknown key and wrong secret look the same."""
+    row = session.execute(
+        select(ApiCredential.account_id, ApiCredential.secret_hash).where(
+            ApiCredential.api_key == api_key, ApiCredential.revoked_at.is_(None)
+        )
+    ).first()
+    stored = row.secret_hash if row is not None else _DECOY_HASH
+    if not secret_matches(key, api_secret, stored) or row is None:
+        raise InvalidCredentials
+    return int(row.account_id)
+
+
+def find_host(session: Session, account_id: int, host_id: str) -> User:
+    """A webinar-enabled user of the account; another account's user does not exist."""
+    user = session.execute(
+        select(User).where(User.host_id == host_id, User.account_id == account_id)
+    ).scalar_one_or_none()
+    if user is None:
+        raise UserNotExist(host_id=host_id)
+    if not user.has_webinar:
+        raise WebinarNotEnabled(host_id=host_id)
+    return user
+
+
+def set_capacity(session: Session, account_id: int, capacity: int) -> Account:
+    account = get_account(session, account_id)
+    account.capacity = capacity
+    session.flush()
+    return account

@@ -1,0 +1,65 @@
+"""Panelists of a webinar: replaced as a set, unique by e-mail, each with a personal link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from podium.db.models import Panelist, Webinar
+from podium.services.tokens import Issuer
+
+
+@dataclass(frozen=True)
+class PanelistEntry:
+    name: str
+    email: str
+
+
+def replace_panelists(
+    session: Session,
+    webinar: Webinar,
+    entries: tuple[PanelistEntry, ...],
+    *,
+    issuer: Issuer,
+    now: datetime,
+) -> None:
+    """The webinar's panelists become exactly `entries`; those kept keep their links."""
+    wanted = {entry.email.lower(): entry for entry in entries}
+    current = {
+        panelist.email_key: panelist
+        for panelist in session.execute(
+            select(Panelist).where(Panelist.webinar_seq == webinar.seq)
+        ).scalars()
+    }
+    gone = [panelist.id for key, panelist in current.items() if key not in wanted]
+    if gone:
+        session.execute(delete(Panelist).where(Panelist.id.in_(gone)))
+    for key, entry in wanted.items():
+        panelist = current.get(key)
+        if panelist is not None:
+            panelist.name, panelist.email = entry.name, entry.email
+            continue
+        nonce, digest = issuer.new_link()
+        session.add(
+            Panelist(
+                webinar_seq=webinar.seq,
+                name=entry.name,
+                email=entry.email,
+                email_key=key,
+                token_nonce=nonce,
+                token_digest=digest,
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
+def list_panelists(session: Session, webinar: Webinar) -> list[Panelist]:
+    return list(
+        session.execute(
+            select(Panelist).where(Panelist.webinar_seq == webinar.seq).order_by(Panelist.id)
+        ).scalars()
+    )

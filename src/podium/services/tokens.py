@@ -1,0 +1,90 @@
+"""Secrets that travel: API secret hashes, personal-link tokens and host `zak` tokens.
+
+API secrets are 256 random bits, so a keyed HMAC-SHA-256 is the right hash (a slow password
+hash would cost every request). Personal links are derived from a stored random nonce under
+the instance key, and found again by the SHA-256 digest of the token: the database alone
+holds no usable link. A `zak` is signed, not stored: nonce, expiry and a MAC over the host.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from podium.ids import Ids
+
+ZAK_MAC_BYTES = 16
+_ZAK_LAYOUT = struct.Struct(">16sQ")
+
+
+def _urlsafe(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def hash_api_secret(key: bytes, api_secret: str) -> bytes:
+    return hmac.new(key, b"api-secret:" + api_secret.encode("utf-8"), hashlib.sha256).digest()
+
+
+def secret_matches(key: bytes, api_secret: str, stored_hash: bytes) -> bool:
+    """Constant-time comparison of a presented secret with a stored hash."""
+    return hmac.compare_digest(hash_api_secret(key, api_secret), stored_hash)
+
+
+def personal_token(key: bytes, nonce: str) -> str:
+    """The `tk` of a personal join link: 256 bits derived from a 128-bit random nonce."""
+    return _urlsafe(hmac.new(key, b"personal-link:" + nonce.encode(), hashlib.sha256).digest())
+
+
+def token_digest(token: str) -> str:
+    """How a presented token is looked up: only this digest is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _zak_mac(key: bytes, host_id: str, body: bytes) -> bytes:
+    message = b"zak:" + host_id.encode("utf-8") + b":" + body
+    return hmac.new(key, message, hashlib.sha256).digest()[:ZAK_MAC_BYTES]
+
+
+def mint_zak(key: bytes, host_id: str, nonce: bytes, expires_at: datetime) -> str:
+    """A host start token valid until `expires_at`."""
+    body = _ZAK_LAYOUT.pack(nonce, int(expires_at.timestamp()))
+    return _urlsafe(body + _zak_mac(key, host_id, body))
+
+
+def zak_expiry(key: bytes, host_id: str, zak: str) -> datetime | None:
+    """When a zak expires, or None when it was not issued by this instance for this host."""
+    try:
+        raw = base64.urlsafe_b64decode(zak + "=" * (-len(zak) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != _ZAK_LAYOUT.size + ZAK_MAC_BYTES:
+        return None
+    body, mac = raw[: _ZAK_LAYOUT.size], raw[_ZAK_LAYOUT.size :]
+    if not hmac.compare_digest(mac, _zak_mac(key, host_id, body)):
+        return None
+    _nonce, expires = _ZAK_LAYOUT.unpack(body)
+    return datetime.fromtimestamp(expires, UTC)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What mints identifiers and link tokens: the random source and the instance key."""
+
+    ids: Ids
+    key: bytes
+
+    def new_link(self) -> tuple[str, str]:
+        """(nonce to store, digest to store) for a new personal link."""
+        nonce = self.ids.token()
+        return nonce, token_digest(personal_token(self.key, nonce))
+
+    def link_token(self, nonce: str) -> str:
+        return personal_token(self.key, nonce)
+
+    def zak(self, host_id: str, expires_at: datetime) -> str:
+        return mint_zak(self.key, host_id, self.ids.secret_key()[:16], expires_at)

@@ -1,0 +1,259 @@
+"""Webinars: create, read, change, delete, end, and the two host listings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from podium.db.models import User, Webinar, WebinarInstance
+from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
+from podium.recurrence import Recurrence
+from podium.services import panelists as panelist_rules
+from podium.services.panelists import PanelistEntry
+from podium.services.tokens import Issuer
+from podium.services.schedules import (
+    NO_FIXED_TIME,
+    RECURRING_FIXED_TIME,
+    find_occurrence,
+    reconcile_occurrences,
+    refresh_schedule_end,
+)
+
+SCHEDULED = 5
+NO_REGISTRATION = 2
+ENDED = 2
+MAX_WEBINAR_ID = 99_999_999_999
+
+
+@dataclass(frozen=True)
+class WebinarSettings:
+    """Settings of a webinar as a caller gave them; None means "not supplied"."""
+
+    topic: str | None = None
+    type: int | None = None
+    start_at: datetime | None = None
+    duration: int | None = None
+    timezone: str | None = None
+    password: str | None = None
+    recurrence: Recurrence | None = None
+    approval_type: int | None = None
+    registration_type: int | None = None
+    agenda: str | None = None
+    option_audio: str | None = None
+    option_host_video: bool | None = None
+    option_panelist_video: bool | None = None
+    option_practice_session: bool | None = None
+    option_enforce_login: bool | None = None
+    option_enforce_login_domains: str | None = None
+    option_alternative_hosts: str | None = None
+    option_alternative_host_ids: str | None = None
+    option_auto_record_type: str | None = None
+    language: str | None = None
+    panelists: tuple[PanelistEntry, ...] | None = None
+
+
+SCHEDULE_FIELDS = frozenset({"type", "start_at", "duration", "timezone", "recurrence"})
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int = 1
+    size: int = 30
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def _apply(webinar: Webinar, settings: WebinarSettings) -> set[str]:
+    """Copy the supplied settings onto the webinar; the names of those that changed."""
+    changed: set[str] = set()
+    for field in fields(settings):
+        value = getattr(settings, field.name)
+        if value is None or field.name == "panelists":
+            continue
+        stored = value.to_json() if isinstance(value, Recurrence) else value
+        if getattr(webinar, field.name) != stored:
+            setattr(webinar, field.name, stored)
+            changed.add(field.name)
+    return changed
+
+
+def _check_schedule(webinar: Webinar) -> None:
+    """Rules that depend on several settings at once."""
+    if webinar.type == NO_FIXED_TIME:
+        webinar.start_at = None
+    if webinar.type != RECURRING_FIXED_TIME:
+        webinar.recurrence = None
+        return
+    if webinar.start_at is None:
+        raise MissingParameter(name="start_time")
+    if webinar.recurrence is None:
+        raise MissingParameter(name="recurrence")
+
+
+def _unused_webinar_id(session: Session, issuer: Issuer) -> int:
+    while True:
+        candidate = issuer.ids.webinar_id()
+        taken = session.execute(select(Webinar.seq).where(Webinar.id == candidate)).first()
+        if taken is None:
+            return candidate
+
+
+def create_webinar(
+    session: Session, host: User, settings: WebinarSettings, *, issuer: Issuer, now: datetime
+) -> Webinar:
+    if settings.topic is None:
+        raise MissingParameter(name="topic")
+    webinar = Webinar(
+        id=_unused_webinar_id(session, issuer),
+        uuid=issuer.ids.uuid(),
+        account_id=host.account_id,
+        host=host,
+        topic=settings.topic,
+        agenda="",
+        type=SCHEDULED,
+        status=0,
+        start_at=now,
+        duration=60,
+        timezone="UTC",
+        password="",
+        approval_type=NO_REGISTRATION,
+        registration_type=1,
+        option_audio="both",
+        option_host_video=True,
+        option_panelist_video=True,
+        option_practice_session=False,
+        option_enforce_login=False,
+        option_enforce_login_domains="",
+        option_alternative_hosts="",
+        option_alternative_host_ids="",
+        option_auto_record_type="local",
+        language="",
+        seats_taken=0,
+        created_at=now,
+        updated_at=now,
+        occurrences=[],
+    )
+    _apply(webinar, settings)
+    _check_schedule(webinar)
+    session.add(webinar)
+    session.flush()
+    reconcile_occurrences(session, webinar, keep_before=None)
+    if settings.panelists is not None:
+        panelist_rules.replace_panelists(session, webinar, settings.panelists, issuer=issuer, now=now)
+    return webinar
+
+
+def get_webinar(session: Session, account_id: int, webinar_id: str) -> Webinar:
+    """A live webinar of the account; unknown, deleted and foreign ids are all 'not found'."""
+    text = webinar_id.strip()
+    if text.isdigit() and 0 < int(text) <= MAX_WEBINAR_ID:
+        webinar = session.execute(
+            select(Webinar).where(
+                Webinar.id == int(text),
+                Webinar.account_id == account_id,
+                Webinar.deleted_at.is_(None),
+            )
+        ).scalar_one_or_none()
+        if webinar is not None:
+            return webinar
+    raise WebinarNotFound(webinar_id=text)
+
+
+def update_webinar(
+    session: Session, webinar: Webinar, settings: WebinarSettings, *, issuer: Issuer, now: datetime
+) -> None:
+    if settings.type is not None and settings.type != RECURRING_FIXED_TIME:
+        if settings.registration_type is not None:
+            raise InvalidParameter(
+                name="registration_type", reason="It applies to type 9 webinars only."
+            )
+    changed = _apply(webinar, settings)
+    _check_schedule(webinar)
+    if changed & SCHEDULE_FIELDS:
+        reconcile_occurrences(session, webinar, keep_before=now)
+    if settings.panelists is not None:
+        panelist_rules.replace_panelists(session, webinar, settings.panelists, issuer=issuer, now=now)
+    webinar.updated_at = now
+    session.flush()
+
+
+def delete_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
+    """Soft delete: from now on the webinar answers like one that never existed."""
+    webinar.deleted_at = now
+    webinar.updated_at = now
+    session.flush()
+
+
+def delete_occurrence(session: Session, webinar: Webinar, occurrence_id: str, *, now: datetime) -> None:
+    occurrence = find_occurrence(webinar, occurrence_id)
+    occurrence.is_deleted = True
+    refresh_schedule_end(webinar)
+    webinar.updated_at = now
+    session.flush()
+
+
+def end_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
+    """Status 2; a running session closes now (a webinar never started just gets status 2)."""
+    webinar.status = ENDED
+    webinar.ended_at = now
+    webinar.updated_at = now
+    running = session.execute(
+        select(WebinarInstance).where(
+            WebinarInstance.webinar_seq == webinar.seq, WebinarInstance.ended_at.is_(None)
+        )
+    ).scalars()
+    for instance in running:
+        instance.ended_at = now
+    session.flush()
+
+
+def _upcoming(now: datetime) -> ColumnElement[bool]:
+    is_over = or_(
+        and_(Webinar.type == SCHEDULED, Webinar.status == ENDED),
+        and_(Webinar.schedule_ends_at.is_not(None), Webinar.schedule_ends_at <= now),
+    )
+    return not_(is_over)
+
+
+def list_webinars(
+    session: Session, host: User, page: Page, *, with_registration: bool, now: datetime
+) -> tuple[int, list[Webinar]]:
+    """(total, one page) of the host's live webinars: registration-less ones, or upcoming
+    ones with registration, in start order (webinars with no fixed time last)."""
+    conditions: list[ColumnElement[bool]] = [
+        Webinar.host_user_id == host.id,
+        Webinar.deleted_at.is_(None),
+    ]
+    if with_registration:
+        conditions += [Webinar.approval_type != NO_REGISTRATION, _upcoming(now)]
+    else:
+        conditions.append(Webinar.approval_type == NO_REGISTRATION)
+    total = session.execute(select(func.count()).select_from(Webinar).where(*conditions)).scalar_one()
+    if total == 0 or page.offset >= total:
+        return int(total), []
+    rows = session.execute(
+        select(Webinar)
+        .where(*conditions)
+        .order_by(Webinar.start_at.is_(None), Webinar.start_at, Webinar.seq)
+        .offset(page.offset)
+        .limit(page.size)
+    ).scalars()
+    return int(total), list(rows)
+
+
+__all__ = [
+    "Page",
+    "WebinarSettings",
+    "create_webinar",
+    "delete_occurrence",
+    "delete_webinar",
+    "end_webinar",
+    "get_webinar",
+    "list_webinars",
+    "update_webinar",
+]

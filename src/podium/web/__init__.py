@@ -1,0 +1,1 @@
+"""The only package that knows HTTP, async, Starlette, uvicorn and Jinja2."""

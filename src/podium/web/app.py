@@ -1,0 +1,24 @@
+"""create_app: the whole Podium ASGI application, built from Settings (no import-time state)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+
+from podium.settings import Settings
+from podium.web.runtime import Runtime
+from podium.web.v1 import make_api
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+    """Podium: the v1 API under /v1 and a health check (pages come with later issues)."""
+    runtime = runtime or Runtime.build(settings)
+
+    async def health(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/healthz", health), Mount("/v1", make_api(runtime))])
+    app.state.runtime = runtime
+    return app

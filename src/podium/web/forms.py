@@ -1,0 +1,59 @@
+"""Request bodies → parameter pairs, within the size and field limits."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+
+from podium.errors import BodyTooLarge, MalformedBody, UnsupportedContentType
+
+URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+def parse_urlencoded(raw: bytes, *, max_fields: int) -> list[tuple[str, str]]:
+    """Pairs from a query string or urlencoded body; blank values kept (they mean absent)."""
+    if not raw:
+        return []
+    try:
+        text = raw.decode("utf-8")
+        return parse_qsl(
+            text, keep_blank_values=True, max_num_fields=max_fields, errors="strict"
+        )
+    except UnicodeDecodeError:
+        raise MalformedBody(reason="It is not valid UTF-8.") from None
+    except ValueError:
+        raise MalformedBody(reason=f"It has more than {max_fields} fields.") from None
+
+
+async def read_body(request: Request, *, limit: int) -> bytes:
+    """The whole body, refused with 413 as soon as it is known to exceed `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def body_params(request: Request, *, limit: int, max_fields: int) -> list[tuple[str, str]]:
+    body = await read_body(request, limit=limit)
+    request._body = body  # noqa: SLF001 - Starlette's own cache: form() re-reads from it
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type == MULTIPART:
+        try:
+            form = await request.form(max_fields=max_fields, max_files=max_fields, max_part_size=limit)
+        except MultiPartException as error:
+            raise MalformedBody(reason=error.message) from None
+        return [(key, value) for key, value in form.multi_items() if not isinstance(value, UploadFile)]
+    if content_type in (URLENCODED, "") or not body.strip():
+        return parse_urlencoded(body, max_fields=max_fields)
+    raise UnsupportedContentType(content_type=content_type[:100])

@@ -1,0 +1,126 @@
+"""Running Podium under uvicorn: in the foreground (CLI) or in a thread (PodiumServer)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import uvicorn
+from starlette.applications import Starlette
+
+from podium.db import migrate
+from podium.services import accounts
+from podium.settings import Settings
+from podium.web.app import create_app
+from podium.web.runtime import Runtime
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+def serve(settings: Settings) -> None:
+    """Serve until interrupted (the database must already be migrated)."""
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+
+
+@dataclass(frozen=True)
+class TestAccount:
+    """Credentials of an account created for a test."""
+
+    __test__ = False  # not a pytest test class
+
+    account_id: int
+    api_key: str
+    api_secret: str
+    host_id: str
+
+
+class PodiumServer:
+    """Podium on 127.0.0.1, on a free port, in a daemon thread (a temporary database by default).
+
+    ::
+
+        with PodiumServer() as server:
+            account = server.create_account()
+            client.webinar.base_uri = server.base_url   # "http://127.0.0.1:<port>/v1"
+    """
+
+    def __init__(self, settings: Settings | None = None, *, start_timeout: float = 10) -> None:
+        self.settings = settings or Settings.temporary()
+        self._start_timeout = start_timeout
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._runtime: Runtime | None = None
+        self.root_url = ""
+        self.base_url = ""
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise ServerDidNotStart("start the server first")
+        return self._runtime
+
+    def start(self) -> Self:
+        migrate.upgrade(self.settings.database_url)
+        listener = socket.create_server(("127.0.0.1", 0))
+        host, port = listener.getsockname()[:2]
+        self.root_url = f"http://{host}:{port}"
+        self.base_url = f"{self.root_url}/v1"
+        self.settings = self.settings.with_public_url(self.root_url)
+        app: Starlette = create_app(self.settings)
+        self._runtime = app.state.runtime
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True, name="podium"
+        )
+        self._thread.start()
+        deadline = time.monotonic() + self._start_timeout
+        while not self._server.started:  # poll with a deadline
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise ServerDidNotStart("Podium did not start listening")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+            self.runtime.engine.dispose()
+
+    def url(self, path: str = "") -> str:
+        """An absolute URL on this server: `server.url("/healthz")`."""
+        return self.root_url + path
+
+    def create_account(self, name: str = "Test", host_email: str = "host@example.com") -> TestAccount:
+        """A fresh account with one webinar host and an API key pair."""
+        context = self.runtime.context
+        created = self.runtime.run(
+            lambda session: accounts.create_account(
+                session,
+                name=name,
+                host_email=host_email,
+                key=context.issuer.key,
+                ids=context.issuer.ids,
+                now=context.clock.now(),
+            ),
+            writes=True,
+        )
+        return TestAccount(created.account_id, created.api_key, created.api_secret, created.host_id)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

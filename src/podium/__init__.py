@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # The web stack loads only when asked for: `import podium` stays cheap for the CLI.
     if name == "create_app":
-        from podium.web.app import create_app  # noqa: PLC0415
+        from podium.web.app import create_app
 
         return create_app
     if name == "PodiumServer":
-        from podium.web.server import PodiumServer  # noqa: PLC0415
+        from podium.web.server import PodiumServer
 
         return PodiumServer
     raise AttributeError(name)

@@ -57,16 +57,23 @@ def podium() -> None:
 @database_option
 @click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of every link handed out.")
 @click.option("--demo", is_flag=True, help="Create a demo account if none exists; print it.")
-def serve(host: str, port: int, database_url: str | None, public_url: str | None, demo: bool) -> None:
+def serve(
+    host: str, port: int, database_url: str | None, public_url: str | None, demo: bool
+) -> None:
     """Migrate the database, then serve the v1 API and pages."""
-    from podium.web.server import serve as run_server  # noqa: PLC0415 - uvicorn only when serving
+    from podium.web.server import listen  # uvicorn only when serving
+    from podium.web.server import serve as run_server
 
+    listener = listen(host, port)
+    port = listener.getsockname()[1]
     settings = _settings(database_url, host=host, port=port)
-    settings = settings.with_public_url(public_url or f"http://{host}:{port}")
+    shown_host = f"[{host}]" if ":" in host else host
+    settings = settings.with_public_url(public_url or f"http://{shown_host}:{port}")
     migrate.upgrade(settings.database_url)
     if demo:
         _show_demo(settings)
-    run_server(settings)
+    click.echo(f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)")
+    run_server(settings, listener)
 
 
 def _show_demo(settings: Settings) -> None:
@@ -78,12 +85,16 @@ def _show_demo(settings: Settings) -> None:
         if saved.get("database_url") == settings.database_url:
             try:
                 accounts.get_account(session, int(saved["account_id"]))
-                return saved
             except LookupError:
                 pass
+            else:
+                return saved
         created = accounts.create_account(
-            session, name="Demo", host_email="demo@podium.invalid",
-            key=runtime.context.issuer.key, ids=runtime.context.issuer.ids,
+            session,
+            name="Demo",
+            host_email="demo@podium.invalid",
+            key=runtime.context.issuer.key,
+            ids=runtime.context.issuer.ids,
             now=runtime.context.clock.now(),
         )
         return {"database_url": settings.database_url, **vars(created)}
@@ -129,8 +140,12 @@ def account_create(name: str, host_email: str, database_url: str | None, as_json
     created = _in_transaction(
         settings,
         lambda runtime, session: accounts.create_account(
-            session, name=name, host_email=host_email, key=runtime.context.issuer.key,
-            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+            session,
+            name=name,
+            host_email=host_email,
+            key=runtime.context.issuer.key,
+            ids=runtime.context.issuer.ids,
+            now=runtime.context.clock.now(),
         ),
     )
     _echo(vars(created), as_json)
@@ -162,13 +177,19 @@ def user() -> None:
 @click.option("--no-webinar", is_flag=True, help="The user may not host webinars.")
 @database_option
 @json_option
-def user_add(account_id: int, email: str, no_webinar: bool, database_url: str | None, as_json: bool) -> None:
+def user_add(
+    account_id: int, email: str, no_webinar: bool, database_url: str | None, as_json: bool
+) -> None:
     """Add a host user to an account."""
 
     def work(runtime: Runtime, session: Session) -> dict[str, Any]:
         added = accounts.add_user(
-            session, account_id, email=email, has_webinar=not no_webinar,
-            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+            session,
+            account_id,
+            email=email,
+            has_webinar=not no_webinar,
+            ids=runtime.context.issuer.ids,
+            now=runtime.context.clock.now(),
         )
         return {"host_id": added.host_id}
 
@@ -189,8 +210,11 @@ def key_rotate(account_id: int, database_url: str | None, as_json: bool) -> None
 
     def work(runtime: Runtime, session: Session) -> dict[str, Any]:
         pair = accounts.rotate_key(
-            session, account_id, key=runtime.context.issuer.key,
-            ids=runtime.context.issuer.ids, now=runtime.context.clock.now(),
+            session,
+            account_id,
+            key=runtime.context.issuer.key,
+            ids=runtime.context.issuer.ids,
+            now=runtime.context.clock.now(),
         )
         return {"account_id": account_id, **vars(pair)}
 
@@ -200,8 +224,9 @@ def key_rotate(account_id: int, database_url: str | None, as_json: bool) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; the exit code is returned, not raised."""
     try:
-        podium.main(args=list(argv) if argv is not None else None, prog_name="podium",
-                    standalone_mode=False)
+        podium.main(
+            args=list(argv) if argv is not None else None, prog_name="podium", standalone_mode=False
+        )
     except click.ClickException as error:
         error.show()
         return error.exit_code

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import random
 import secrets
-from typing import Protocol
+from collections.abc import Callable
 
-
-class RandomBytes(Protocol):
-    def __call__(self, count: int) -> bytes: ...
+RandomBytes = Callable[[int], bytes]
 
 
 def _urlsafe(raw: bytes) -> str:

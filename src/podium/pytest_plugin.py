@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
     """A real Podium server for the whole test session, on a temporary SQLite file."""
-    from podium.settings import Settings  # noqa: PLC0415
-    from podium.web.server import PodiumServer  # noqa: PLC0415
+    from podium.settings import Settings
+    from podium.web.server import PodiumServer
 
     database = tmp_path_factory.mktemp("podium") / "podium.sqlite3"
     with PodiumServer(Settings(database_url=f"sqlite:///{database}")) as server:

@@ -169,7 +169,9 @@ def occurrence_starts(recurrence: Recurrence, start: datetime, timezone: str) ->
         if len(local_starts) > MAX_OCCURRENCES:
             raise _invalid(f"end_date_time gives more than {MAX_OCCURRENCES} occurrences.")
     else:
-        local_starts = list(rrule.rrule(dtstart=local_start, count=recurrence.end_times, **arguments))
+        local_starts = list(
+            rrule.rrule(dtstart=local_start, count=recurrence.end_times, **arguments)
+        )
     if not local_starts:
         raise _invalid("It gives no occurrence after start_time.")
     return [moment.replace(tzinfo=zone).astimezone(UTC) for moment in local_starts]

@@ -13,7 +13,9 @@ from podium.timestamps import format_timestamp
 def webinar(call: ApiCall, item: Webinar) -> Json:
     urls = call.urls
     zak = call.issuer.zak(item.host.host_id, call.now + call.context.zak_lifetime)
-    registration_url = "" if item.approval_type == NO_REGISTRATION else urls.registration_url(item.id)
+    registration_url = (
+        "" if item.approval_type == NO_REGISTRATION else urls.registration_url(item.id)
+    )
     return {
         "uuid": item.uuid,
         "id": item.id,

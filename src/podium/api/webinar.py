@@ -13,7 +13,9 @@ def webinar_create(call: ApiCall) -> Json:
     host = call.host()
     call.params.required("topic", max_length=300)
     settings = read_webinar_settings(call.params)
-    webinar = webinars.create_webinar(call.session, host, settings, issuer=call.issuer, now=call.now)
+    webinar = webinars.create_webinar(
+        call.session, host, settings, issuer=call.issuer, now=call.now
+    )
     return shapes.webinar(call, webinar)
 
 

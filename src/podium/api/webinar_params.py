@@ -82,7 +82,9 @@ def read_webinar_settings(params: Params) -> WebinarSettings:
         option_panelist_video=params.optional_bool("option_panelist_video"),
         option_practice_session=params.optional_bool("option_practice_session"),
         option_enforce_login=params.optional_bool("option_enforce_login"),
-        option_enforce_login_domains=params.optional("option_enforce_login_domains", max_length=1000),
+        option_enforce_login_domains=params.optional(
+            "option_enforce_login_domains", max_length=1000
+        ),
         option_alternative_hosts=params.optional("option_alternative_hosts", max_length=1000),
         option_alternative_host_ids=params.optional("option_alternative_host_ids", max_length=1000),
         option_auto_record_type=params.optional_word("option_auto_record_type", RECORD_OPTIONS),

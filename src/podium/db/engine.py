@@ -24,6 +24,7 @@ def make_engine(database_url: str, *, sqlite_synchronous: str = "FULL", **kwargs
     url = normalise_url(database_url)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(url, **kwargs)
     synchronous = sqlite_synchronous.upper()
     if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
@@ -51,10 +52,19 @@ def make_engine(database_url: str, *, sqlite_synchronous: str = "FULL", **kwargs
     return engine
 
 
-def make_sessions(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
-    """Two session factories on one pool: (read-only work, writing work)."""
-    readers = sessionmaker(engine, expire_on_commit=False)
-    writers = sessionmaker(
-        engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-    )
+def make_sessions(
+    bind: Engine | Connection,
+) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """Two session factories: (read-only work, writing work).
+
+    Given a Connection (tests), sessions join its transaction through savepoints, so the
+    test can roll everything back.
+    """
+    if isinstance(bind, Connection):
+        joined = sessionmaker(
+            bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        return joined, joined
+    readers = sessionmaker(bind, expire_on_commit=False)
+    writers = sessionmaker(bind.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
     return readers, writers

@@ -44,7 +44,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(
+        self,
+        value: datetime | None,
+        dialect: Dialect,  # noqa: ARG002 - SQLAlchemy's signature
+    ) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -248,9 +252,7 @@ class Attendance(Base):
     __table_args__ = (Index("ix_attendances_instance", "instance_id", "joined_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("webinar_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("webinar_instances.id", ondelete="CASCADE"))
     registrant_pk: Mapped[int | None] = mapped_column(
         ForeignKey("registrants.id", ondelete="SET NULL"), nullable=True
     )
@@ -282,9 +284,7 @@ class PollAnswer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("webinar_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("webinar_instances.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(320))
     question: Mapped[str] = mapped_column(Text)
@@ -297,9 +297,7 @@ class QaQuestion(Base):
     __table_args__ = (Index("ix_qa_questions_instance", "instance_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("webinar_instances.id", ondelete="CASCADE")
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("webinar_instances.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(320))
     question: Mapped[str] = mapped_column(Text)

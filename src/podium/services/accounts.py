@@ -42,7 +42,9 @@ def instance_key(session: Session, ids: Ids) -> bytes:
     return secret.value
 
 
-def _issue_key(session: Session, account_id: int, *, key: bytes, ids: Ids, now: datetime) -> KeyPair:
+def _issue_key(
+    session: Session, account_id: int, *, key: bytes, ids: Ids, now: datetime
+) -> KeyPair:
     pair = KeyPair(api_key=ids.api_key(), api_secret=ids.api_secret())
     session.add(
         ApiCredential(

@@ -23,7 +23,9 @@ def planned_starts(webinar: Webinar) -> list[datetime]:
     return occurrence_starts(recurrence, webinar.start_at, webinar.timezone)
 
 
-def reconcile_occurrences(session: Session, webinar: Webinar, *, keep_before: datetime | None) -> None:
+def reconcile_occurrences(
+    session: Session, webinar: Webinar, *, keep_before: datetime | None
+) -> None:
     """Make the stored occurrences follow the settings.
 
     Occurrences before `keep_before` (the past) stay as they were. Future occurrences that
@@ -60,7 +62,9 @@ def refresh_schedule_end(webinar: Webinar) -> None:
             webinar.schedule_ends_at = last.start_at + timedelta(minutes=last.duration)
             return
     start = webinar.start_at
-    webinar.schedule_ends_at = None if start is None else start + timedelta(minutes=webinar.duration)
+    webinar.schedule_ends_at = (
+        None if start is None else start + timedelta(minutes=webinar.duration)
+    )
 
 
 def find_occurrence(webinar: Webinar, occurrence_id: str) -> Occurrence:

@@ -13,7 +13,6 @@ from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.recurrence import Recurrence
 from podium.services import panelists as panelist_rules
 from podium.services.panelists import PanelistEntry
-from podium.services.tokens import Issuer
 from podium.services.schedules import (
     NO_FIXED_TIME,
     RECURRING_FIXED_TIME,
@@ -21,6 +20,7 @@ from podium.services.schedules import (
     reconcile_occurrences,
     refresh_schedule_end,
 )
+from podium.services.tokens import Issuer
 
 SCHEDULED = 5
 NO_REGISTRATION = 2
@@ -117,7 +117,7 @@ def create_webinar(
         agenda="",
         type=SCHEDULED,
         status=0,
-        start_at=now,
+        start_at=None if settings.type == RECURRING_FIXED_TIME else now,
         duration=60,
         timezone="UTC",
         password="",
@@ -144,7 +144,9 @@ def create_webinar(
     session.flush()
     reconcile_occurrences(session, webinar, keep_before=None)
     if settings.panelists is not None:
-        panelist_rules.replace_panelists(session, webinar, settings.panelists, issuer=issuer, now=now)
+        panelist_rules.replace_panelists(
+            session, webinar, settings.panelists, issuer=issuer, now=now
+        )
     return webinar
 
 
@@ -167,17 +169,22 @@ def get_webinar(session: Session, account_id: int, webinar_id: str) -> Webinar:
 def update_webinar(
     session: Session, webinar: Webinar, settings: WebinarSettings, *, issuer: Issuer, now: datetime
 ) -> None:
-    if settings.type is not None and settings.type != RECURRING_FIXED_TIME:
-        if settings.registration_type is not None:
-            raise InvalidParameter(
-                name="registration_type", reason="It applies to type 9 webinars only."
-            )
+    if (
+        settings.type is not None
+        and settings.type != RECURRING_FIXED_TIME
+        and settings.registration_type is not None
+    ):
+        raise InvalidParameter(
+            name="registration_type", reason="It applies to type 9 webinars only."
+        )
     changed = _apply(webinar, settings)
     _check_schedule(webinar)
     if changed & SCHEDULE_FIELDS:
         reconcile_occurrences(session, webinar, keep_before=now)
     if settings.panelists is not None:
-        panelist_rules.replace_panelists(session, webinar, settings.panelists, issuer=issuer, now=now)
+        panelist_rules.replace_panelists(
+            session, webinar, settings.panelists, issuer=issuer, now=now
+        )
     webinar.updated_at = now
     session.flush()
 
@@ -189,7 +196,9 @@ def delete_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None
     session.flush()
 
 
-def delete_occurrence(session: Session, webinar: Webinar, occurrence_id: str, *, now: datetime) -> None:
+def delete_occurrence(
+    session: Session, webinar: Webinar, occurrence_id: str, *, now: datetime
+) -> None:
     occurrence = find_occurrence(webinar, occurrence_id)
     occurrence.is_deleted = True
     refresh_schedule_end(webinar)
@@ -233,7 +242,9 @@ def list_webinars(
         conditions += [Webinar.approval_type != NO_REGISTRATION, _upcoming(now)]
     else:
         conditions.append(Webinar.approval_type == NO_REGISTRATION)
-    total = session.execute(select(func.count()).select_from(Webinar).where(*conditions)).scalar_one()
+    total = session.execute(
+        select(func.count()).select_from(Webinar).where(*conditions)
+    ).scalar_one()
     if total == 0 or page.offset >= total:
         return int(total), []
     rows = session.execute(

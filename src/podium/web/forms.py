@@ -20,9 +20,7 @@ def parse_urlencoded(raw: bytes, *, max_fields: int) -> list[tuple[str, str]]:
         return []
     try:
         text = raw.decode("utf-8")
-        return parse_qsl(
-            text, keep_blank_values=True, max_num_fields=max_fields, errors="strict"
-        )
+        return parse_qsl(text, keep_blank_values=True, max_num_fields=max_fields, errors="strict")
     except UnicodeDecodeError:
         raise MalformedBody(reason="It is not valid UTF-8.") from None
     except ValueError:
@@ -46,14 +44,18 @@ async def read_body(request: Request, *, limit: int) -> bytes:
 
 async def body_params(request: Request, *, limit: int, max_fields: int) -> list[tuple[str, str]]:
     body = await read_body(request, limit=limit)
-    request._body = body  # noqa: SLF001 - Starlette's own cache: form() re-reads from it
+    request._body = body
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type == MULTIPART:
         try:
-            form = await request.form(max_fields=max_fields, max_files=max_fields, max_part_size=limit)
+            form = await request.form(
+                max_fields=max_fields, max_files=max_fields, max_part_size=limit
+            )
         except MultiPartException as error:
             raise MalformedBody(reason=error.message) from None
-        return [(key, value) for key, value in form.multi_items() if not isinstance(value, UploadFile)]
+        return [
+            (key, value) for key, value in form.multi_items() if not isinstance(value, UploadFile)
+        ]
     if content_type in (URLENCODED, "") or not body.strip():
         return parse_urlencoded(body, max_fields=max_fields)
     raise UnsupportedContentType(content_type=content_type[:100])

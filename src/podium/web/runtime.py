@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from podium.api.call import ApiContext, Urls
@@ -36,14 +36,15 @@ class Runtime:
         *,
         clock: Clock | None = None,
         ids: Ids | None = None,
-        engine: Engine | None = None,
+        bind: Connection | None = None,
     ) -> Runtime:
-        """Connect to a migrated database and load the instance key."""
+        """Connect to a migrated database and load the instance key.
+
+        `bind` (tests only) runs every transaction as a savepoint of that connection.
+        """
         ids = ids or Ids()
-        engine = engine or make_engine(
-            settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
-        )
-        readers, writers = make_sessions(engine)
+        engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        readers, writers = make_sessions(bind if bind is not None else engine)
         if settings.secret_key is not None:
             key = settings.secret_key.encode("utf-8")
         else:

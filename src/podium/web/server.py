@@ -23,10 +23,17 @@ class ServerDidNotStart(RuntimeError):
     pass
 
 
-def serve(settings: Settings) -> None:
-    """Serve until interrupted (the database must already be migrated)."""
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything else so port 0 can be told to the user."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
+def serve(settings: Settings, listener: socket.socket) -> None:
+    """Serve on `listener` until interrupted (the database must already be migrated)."""
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+    config = uvicorn.Config(app, log_level="info", access_log=False, lifespan="off")
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class PodiumServer:
 
     def start(self) -> Self:
         migrate.upgrade(self.settings.database_url)
-        listener = socket.create_server(("127.0.0.1", 0))
+        listener = listen("127.0.0.1", 0)
         host, port = listener.getsockname()[:2]
         self.root_url = f"http://{host}:{port}"
         self.base_url = f"{self.root_url}/v1"
@@ -98,7 +105,9 @@ class PodiumServer:
         """An absolute URL on this server: `server.url("/healthz")`."""
         return self.root_url + path
 
-    def create_account(self, name: str = "Test", host_email: str = "host@example.com") -> TestAccount:
+    def create_account(
+        self, name: str = "Test", host_email: str = "host@example.com"
+    ) -> TestAccount:
         """A fresh account with one webinar host and an API key pair."""
         context = self.runtime.context
         created = self.runtime.run(

@@ -53,7 +53,7 @@ def make_api(runtime: Runtime) -> Starlette:
         Route("/{action:path}", dispatch, methods=["POST"]),
     ]
     handlers = {ZoomError: on_error, HTTPException: on_error, Exception: on_error}
-    return Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
+    return Starlette(routes=routes, exception_handlers=handlers)
 
 
 def on_error(request: Request, exc: Exception) -> Response:

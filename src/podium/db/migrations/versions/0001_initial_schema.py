@@ -64,9 +64,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint(
-            "account_id", "email", name=op.f("uq_users_account_id_email")
-        ),
+        sa.UniqueConstraint("account_id", "email", name=op.f("uq_users_account_id_email")),
         sa.UniqueConstraint("host_id", name=op.f("uq_users_host_id")),
     )
     op.create_table(
@@ -182,9 +180,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_polls")),
     )
     with op.batch_alter_table("polls", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_polls_webinar_seq"), ["webinar_seq"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_polls_webinar_seq"), ["webinar_seq"], unique=False)
 
     op.create_table(
         "registrants",
@@ -327,9 +323,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attendances")),
     )
     with op.batch_alter_table("attendances", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_attendances_instance", ["instance_id", "joined_at"], unique=False
-        )
+        batch_op.create_index("ix_attendances_instance", ["instance_id", "joined_at"], unique=False)
 
     op.create_table(
         "poll_answers",
@@ -356,9 +350,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_poll_answers")),
     )
     with op.batch_alter_table("poll_answers", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_poll_answers_instance", ["instance_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_poll_answers_instance", ["instance_id", "id"], unique=False)
 
     op.create_table(
         "qa_questions",
@@ -379,9 +371,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qa_questions")),
     )
     with op.batch_alter_table("qa_questions", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_qa_questions_instance", ["instance_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_qa_questions_instance", ["instance_id", "id"], unique=False)
 
 
 def downgrade() -> None:

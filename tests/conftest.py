@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL via PODIUM_TEST_DATABASE_URL),
+a per-test transaction rolled back through savepoints, the app, a client and a FixedClock."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from podium.clock import FixedClock
+from podium.db import migrate
+from podium.db.engine import make_engine, normalise_url
+from podium.ids import Ids
+from podium.services import accounts
+from podium.settings import Settings
+from podium.web.app import create_app
+from podium.web.runtime import Runtime
+
+NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
+PUBLIC_URL = "https://podium.test"
+
+
+def _fresh_postgres_database(base_url: str) -> Iterator[str]:
+    """A database of its own for this run, dropped afterwards (runs never collide)."""
+    url = normalise_url(base_url)
+    name = f"podium_test_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("PODIUM_TEST_DATABASE_URL")
+    if base:
+        yield from _fresh_postgres_database(base)
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'podium.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """The test's own transaction: everything the app writes is rolled back afterwards."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, public_url=PUBLIC_URL)
+
+
+@pytest.fixture
+def runtime(settings: Settings, connection: Connection, clock: FixedClock) -> Runtime:
+    return Runtime.build(settings, clock=clock, ids=Ids.seeded(1234), bind=connection)
+
+
+@pytest.fixture
+def session(runtime: Runtime) -> Iterator[Session]:
+    """A session on the test's transaction, for arranging and for checking database state."""
+    with runtime.writers() as session:
+        yield session
+
+
+@pytest.fixture
+def client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, runtime), raise_server_exceptions=False) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class AccountKeys:
+    account_id: int
+    api_key: str
+    api_secret: str
+    host_id: str
+
+    def credentials(self, **params: Any) -> dict[str, Any]:
+        return {"api_key": self.api_key, "api_secret": self.api_secret, **params}
+
+    def host_params(self, **params: Any) -> dict[str, Any]:
+        return self.credentials(host_id=self.host_id, **params)
+
+
+def make_account(runtime: Runtime, name: str, email: str) -> AccountKeys:
+    context = runtime.context
+    created = runtime.run(
+        lambda session: accounts.create_account(
+            session,
+            name=name,
+            host_email=email,
+            key=context.issuer.key,
+            ids=context.issuer.ids,
+            now=context.clock.now(),
+        ),
+        writes=True,
+    )
+    return AccountKeys(created.account_id, created.api_key, created.api_secret, created.host_id)
+
+
+@pytest.fixture
+def account(runtime: Runtime) -> AccountKeys:
+    return make_account(runtime, "Acme", "host@acme.test")
+
+
+@pytest.fixture
+def other_account(runtime: Runtime) -> AccountKeys:
+    return make_account(runtime, "Globex", "host@globex.test")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return Path(__file__).parent / "data"

@@ -109,7 +109,8 @@ class AccountKeys:
         return {"api_key": self.api_key, "api_secret": self.api_secret, **params}
 
     def host_params(self, **params: Any) -> dict[str, Any]:
-        return self.credentials(host_id=self.host_id, **params)
+        """Credentials and this account's host_id, then `params` (which may override them)."""
+        return self.credentials(**{"host_id": self.host_id, **params})
 
 
 def make_account(runtime: Runtime, name: str, email: str) -> AccountKeys:

@@ -27,6 +27,7 @@ ACTIONS: dict[str, Action] = {
     "webinar/end": Action(webinar.webinar_end, writes=True),
     "webinar/list": Action(webinar.webinar_list, writes=False),
     "webinar/list/registration": Action(webinar.webinar_list_registration, writes=False),
+    "webinar/panelists": Action(webinar.webinar_panelists, writes=False),
 }
 
 

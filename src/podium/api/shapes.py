@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from podium.api.call import ApiCall, Json
 from podium.api.params import page_count
-from podium.db.models import Occurrence, Webinar
+from podium.db.models import Occurrence, Panelist, Webinar
 from podium.services.schedules import RECURRING_FIXED_TIME, occurrence_key
 from podium.services.webinars import NO_REGISTRATION, Page
 from podium.timestamps import format_timestamp
@@ -61,3 +61,8 @@ def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:
         "total_records": total,
         key: items,
     }
+
+
+def panelist(call: ApiCall, webinar: Webinar, item: Panelist) -> Json:
+    token = call.issuer.link_token(item.token_nonce)
+    return {"name": item.name, "email": item.email, "join_url": call.urls.personal_url(webinar.id, token)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from podium.api import shapes
 from podium.api.call import ApiCall, Json
 from podium.api.webinar_params import read_webinar_settings
-from podium.services import webinars
+from podium.services import panelists, webinars
 from podium.timestamps import format_timestamp
 
 
@@ -69,3 +69,13 @@ def webinar_list(call: ApiCall) -> Json:
 
 def webinar_list_registration(call: ApiCall) -> Json:
     return _listing(call, with_registration=True)
+
+
+def webinar_panelists(call: ApiCall) -> Json:
+    call.host()
+    webinar = webinars.get_webinar(call.session, call.account_id, call.params.required("id"))
+    found = panelists.list_panelists(call.session, webinar)
+    return {
+        "total_records": len(found),
+        "panelists": [shapes.panelist(call, webinar, panelist) for panelist in found],
+    }

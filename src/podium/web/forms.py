@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
@@ -48,14 +49,14 @@ async def body_params(request: Request, *, limit: int, max_fields: int) -> list[
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type == MULTIPART:
         try:
-            form = await request.form(
+            async with request.form(
                 max_fields=max_fields, max_files=max_fields, max_part_size=limit
-            )
+            ) as form:  # closing it frees any uploaded file parts (ignored)
+                return [(k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile)]
         except MultiPartException as error:
             raise MalformedBody(reason=error.message) from None
-        return [
-            (key, value) for key, value in form.multi_items() if not isinstance(value, UploadFile)
-        ]
+        except HTTPException as error:  # Starlette's wrapping of the same MultiPartException
+            raise MalformedBody(reason=error.detail) from None
     if content_type in (URLENCODED, "") or not body.strip():
         return parse_urlencoded(body, max_fields=max_fields)
     raise UnsupportedContentType(content_type=content_type[:100])

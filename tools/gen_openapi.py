@@ -1,0 +1,182 @@
+"""Writes src/podium/openapi.yaml: Podium's corrected OpenAPI document of the v1 dialect.
+
+Run `python tools/gen_openapi.py` after adding an action; a test fails when the committed
+document differs from what this produces, or when it and ACTIONS list different operations.
+Started from ../shared/spec/ (Zoom's own text), with the real types of the wire contract and
+the error envelope added.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podium.api.actions import ACTIONS
+
+OUTPUT = Path(__file__).resolve().parent.parent / "src" / "podium" / "openapi.yaml"
+
+STRING: dict[str, Any] = {"type": "string"}
+INTEGER: dict[str, Any] = {"type": "integer"}
+BOOLEAN: dict[str, Any] = {"type": "boolean"}
+TIMESTAMP: dict[str, Any] = {
+    "type": "string",
+    "description": "UTC, YYYY-MM-DDTHH:MM:SSZ; empty when there is no time.",
+    "pattern": r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?$",
+}
+HOST_ID = ("host_id", "Webinar host user ID: any webinar-enabled user of the account.")
+WEBINAR_ID = ("id", "Webinar ID.")
+PAGING = [
+    ("page_size", "Records per page: default 30, at most 300 (larger values are capped)."),
+    ("page_number", "Page number, from 1 (default 1)."),
+]
+SETTINGS = [
+    ("type", "5 webinar, 6 recurring without fixed time, 9 recurring with fixed time."),
+    ("start_time", "UTC start, such as 2012-11-25T12:00:00Z (lenient: 2017-1-9T3:00:00Z)."),
+    ("duration", "Minutes, 0 to 43200."),
+    ("timezone", "IANA time zone, such as America/Los_Angeles."),
+    ("password", "At most 10 characters of a-z A-Z 0-9 @ - _ *."),
+    ("recurrence", "JSON object: type, repeat_interval, weekly_days, monthly_day, "
+                   "monthly_week, monthly_week_day, end_times or end_date_time."),
+    ("approval_type", "0 automatic, 1 manual, 2 no registration (default)."),
+    ("registration_type", "Type 9 only: 1 once for all, 2 each occurrence, 3 choose."),
+    ("agenda", "Description."),
+    ("option_audio", "both, telephony or voip."),
+    ("option_host_video", "Boolean."),
+    ("option_panelist_video", "Boolean."),
+    ("option_practice_session", "Boolean."),
+    ("option_enforce_login", "Boolean."),
+    ("option_enforce_login_domains", "Domains allowed to join."),
+    ("option_alternative_hosts", "Alternative hosts."),
+    ("option_alternative_host_ids", "Alternative host ids."),
+    ("option_auto_record_type", "local, cloud or none."),
+    ("panelists", 'JSON array: [{"name": "…", "email": "…"}].'),
+    ("language", "en-US, en, zh-CN, zh, en-ES, es, fr-FR or fr."),
+]
+
+WEBINAR_FIELDS: dict[str, Any] = {
+    "uuid": STRING, "id": INTEGER, "host_id": STRING, "topic": STRING, "agenda": STRING,
+    "type": INTEGER, "status": INTEGER, "start_time": TIMESTAMP, "duration": INTEGER,
+    "timezone": STRING, "start_url": STRING, "join_url": STRING, "registration_url": STRING,
+    "created_at": TIMESTAMP, "option_start_type": STRING, "option_audio": STRING,
+    "option_enforce_login": BOOLEAN, "option_enforce_login_domains": STRING,
+    "option_alternative_hosts": STRING,
+}
+
+
+def obj(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def paged(key: str, item: dict[str, Any]) -> dict[str, Any]:
+    return obj({"page_count": INTEGER, "page_number": INTEGER, "page_size": INTEGER,
+                "total_records": INTEGER, key: {"type": "array", "items": item}})
+
+
+def acknowledgement(stamp: str) -> dict[str, Any]:
+    return obj({"id": {"type": "string", "description": "The id sent, echoed."},
+                stamp: TIMESTAMP})
+
+
+OPERATIONS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]], dict[str, Any]]] = {
+    # action: (summary, required parameters, optional parameters, success schema)
+    "webinar/create": ("Create a webinar.", [HOST_ID, ("topic", "Topic, at most 300 characters.")],
+                       SETTINGS, ref("Webinar")),
+    "webinar/get": ("Get a webinar with its occurrences.", [WEBINAR_ID, HOST_ID], [],
+                    ref("WebinarWithOccurrences")),
+    "webinar/update": ("Change the supplied settings of a webinar.", [WEBINAR_ID, HOST_ID],
+                       [("topic", "Topic, at most 300 characters."), *SETTINGS],
+                       acknowledgement("updated_at")),
+    "webinar/delete": ("Delete a webinar, or one occurrence of it.", [WEBINAR_ID, HOST_ID],
+                       [("occurrence_id", "Delete only this occurrence.")],
+                       acknowledgement("deleted_at")),
+    "webinar/end": ("End a webinar (status 2); a running session closes.", [WEBINAR_ID, HOST_ID],
+                    [], acknowledgement("ended_at")),
+    "webinar/list": ("The host's webinars without registration, paged.", [HOST_ID], PAGING,
+                     paged("webinars", ref("Webinar"))),
+    "webinar/list/registration": ("The host's upcoming webinars with registration, paged.",
+                                  [HOST_ID], PAGING, paged("webinars", ref("Webinar"))),
+    "webinar/panelists": ("The webinar's panelists with their personal links.",
+                          [WEBINAR_ID, HOST_ID], [],
+                          obj({"total_records": INTEGER, "panelists": {
+                              "type": "array",
+                              "items": obj({"name": STRING, "email": STRING, "join_url": STRING})}})),
+}
+
+
+def form(required: list[tuple[str, str]], optional: list[tuple[str, str]]) -> dict[str, Any]:
+    properties = {
+        "api_key": {"type": "string", "description": "API key of the account."},
+        "api_secret": {"type": "string", "description": "API secret of the account."},
+    }
+    for name, description in [*required, *optional]:
+        properties[name] = {"type": "string", "description": description}
+    names = ["api_key", "api_secret", *(name for name, _ in required)]
+    return {"type": "object", "required": names, "properties": properties}
+
+
+def operation(action: str) -> dict[str, Any]:
+    summary, required, optional, success = OPERATIONS[action]
+    error = {"description": "The v1 error envelope.",
+             "content": {"application/json": {"schema": ref("Error")}}}
+    return {"post": {
+        "tags": ["Webinar"],
+        "operationId": "webinar" + "".join(p.title() for p in action.split("/")[1:]),
+        "summary": summary,
+        "description": "Parameters may come in the query string, the form body, or both "
+                       "(the body wins). Errors are answered with HTTP 200 and the envelope.",
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": form(required, optional)},
+            "multipart/form-data": {"schema": form(required, optional)},
+        }},
+        "responses": {
+            "200": {"description": "The answer, or an error in the v1 envelope.",
+                    "content": {"application/json": {"schema": {"anyOf": [success, ref("Error")]}}}},
+            "404": error, "405": error, "413": error, "429": error, "500": error,
+        },
+    }}
+
+
+def document() -> dict[str, Any]:
+    unknown = sorted(set(ACTIONS) - set(OPERATIONS))
+    if unknown:
+        raise SystemExit(f"describe these actions in tools/gen_openapi.py: {unknown}")
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Podium: the Zoom REST API v1 webinar dialect",
+            "version": "1.0.0",
+            "description": "Every call is POST /v1/webinar/<action>. Answers are JSON; errors "
+                           "are {\"error\": {\"code\", \"message\"}} with HTTP 200, except "
+                           "404/405/413/429/500 from the transport.",
+            "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+        },
+        "servers": [{"url": "/v1"}],
+        "tags": [{"name": "Webinar", "description": "The v1 webinar operations."}],
+        "paths": {f"/{action}": operation(action) for action in sorted(ACTIONS)},
+        "components": {"schemas": {
+            "Error": obj({"error": obj({"code": INTEGER, "message": STRING})}),
+            "Webinar": obj(WEBINAR_FIELDS),
+            "WebinarWithOccurrences": obj({**WEBINAR_FIELDS, "occurrences": {
+                "type": "array",
+                "items": obj({"occurrence_id": STRING, "start_time": TIMESTAMP,
+                              "duration": INTEGER,
+                              "status": {"type": "string", "enum": ["available", "deleted"]}}),
+            }}),
+        }},
+    }
+
+
+def render() -> str:
+    return yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
+
+
+if __name__ == "__main__":
+    OUTPUT.write_text(render())
+    sys.stdout.write(f"wrote {OUTPUT}\n")

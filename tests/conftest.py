@@ -27,6 +27,7 @@ from podium.web.runtime import Runtime
 
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 PUBLIC_URL = "https://podium.test"
+pytest_plugins = ["pytester"]
 
 
 def _fresh_postgres_database(base_url: str) -> Iterator[str]:
@@ -44,13 +45,19 @@ def _fresh_postgres_database(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database: PostgreSQL when PODIUM_TEST_DATABASE_URL is set, else SQLite."""
     base = os.environ.get("PODIUM_TEST_DATABASE_URL")
     if base:
         yield from _fresh_postgres_database(base)
-        return
-    yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'podium.sqlite3'}"
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'podium.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database of the in-process tests (each test rolls back what it wrote)."""
+    yield from fresh_database(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -38,8 +38,11 @@ SETTINGS = [
     ("duration", "Minutes, 0 to 43200."),
     ("timezone", "IANA time zone, such as America/Los_Angeles."),
     ("password", "At most 10 characters of a-z A-Z 0-9 @ - _ *."),
-    ("recurrence", "JSON object: type, repeat_interval, weekly_days, monthly_day, "
-                   "monthly_week, monthly_week_day, end_times or end_date_time."),
+    (
+        "recurrence",
+        "JSON object: type, repeat_interval, weekly_days, monthly_day, "
+        "monthly_week, monthly_week_day, end_times or end_date_time.",
+    ),
     ("approval_type", "0 automatic, 1 manual, 2 no registration (default)."),
     ("registration_type", "Type 9 only: 1 once for all, 2 each occurrence, 3 choose."),
     ("agenda", "Description."),
@@ -57,11 +60,24 @@ SETTINGS = [
 ]
 
 WEBINAR_FIELDS: dict[str, Any] = {
-    "uuid": STRING, "id": INTEGER, "host_id": STRING, "topic": STRING, "agenda": STRING,
-    "type": INTEGER, "status": INTEGER, "start_time": TIMESTAMP, "duration": INTEGER,
-    "timezone": STRING, "start_url": STRING, "join_url": STRING, "registration_url": STRING,
-    "created_at": TIMESTAMP, "option_start_type": STRING, "option_audio": STRING,
-    "option_enforce_login": BOOLEAN, "option_enforce_login_domains": STRING,
+    "uuid": STRING,
+    "id": INTEGER,
+    "host_id": STRING,
+    "topic": STRING,
+    "agenda": STRING,
+    "type": INTEGER,
+    "status": INTEGER,
+    "start_time": TIMESTAMP,
+    "duration": INTEGER,
+    "timezone": STRING,
+    "start_url": STRING,
+    "join_url": STRING,
+    "registration_url": STRING,
+    "created_at": TIMESTAMP,
+    "option_start_type": STRING,
+    "option_audio": STRING,
+    "option_enforce_login": BOOLEAN,
+    "option_enforce_login_domains": STRING,
     "option_alternative_hosts": STRING,
 }
 
@@ -75,38 +91,79 @@ def ref(name: str) -> dict[str, str]:
 
 
 def paged(key: str, item: dict[str, Any]) -> dict[str, Any]:
-    return obj({"page_count": INTEGER, "page_number": INTEGER, "page_size": INTEGER,
-                "total_records": INTEGER, key: {"type": "array", "items": item}})
+    return obj(
+        {
+            "page_count": INTEGER,
+            "page_number": INTEGER,
+            "page_size": INTEGER,
+            "total_records": INTEGER,
+            key: {"type": "array", "items": item},
+        }
+    )
 
 
 def acknowledgement(stamp: str) -> dict[str, Any]:
-    return obj({"id": {"type": "string", "description": "The id sent, echoed."},
-                stamp: TIMESTAMP})
+    return obj({"id": {"type": "string", "description": "The id sent, echoed."}, stamp: TIMESTAMP})
 
 
 OPERATIONS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]], dict[str, Any]]] = {
     # action: (summary, required parameters, optional parameters, success schema)
-    "webinar/create": ("Create a webinar.", [HOST_ID, ("topic", "Topic, at most 300 characters.")],
-                       SETTINGS, ref("Webinar")),
-    "webinar/get": ("Get a webinar with its occurrences.", [WEBINAR_ID, HOST_ID], [],
-                    ref("WebinarWithOccurrences")),
-    "webinar/update": ("Change the supplied settings of a webinar.", [WEBINAR_ID, HOST_ID],
-                       [("topic", "Topic, at most 300 characters."), *SETTINGS],
-                       acknowledgement("updated_at")),
-    "webinar/delete": ("Delete a webinar, or one occurrence of it.", [WEBINAR_ID, HOST_ID],
-                       [("occurrence_id", "Delete only this occurrence.")],
-                       acknowledgement("deleted_at")),
-    "webinar/end": ("End a webinar (status 2); a running session closes.", [WEBINAR_ID, HOST_ID],
-                    [], acknowledgement("ended_at")),
-    "webinar/list": ("The host's webinars without registration, paged.", [HOST_ID], PAGING,
-                     paged("webinars", ref("Webinar"))),
-    "webinar/list/registration": ("The host's upcoming webinars with registration, paged.",
-                                  [HOST_ID], PAGING, paged("webinars", ref("Webinar"))),
-    "webinar/panelists": ("The webinar's panelists with their personal links.",
-                          [WEBINAR_ID, HOST_ID], [],
-                          obj({"total_records": INTEGER, "panelists": {
-                              "type": "array",
-                              "items": obj({"name": STRING, "email": STRING, "join_url": STRING})}})),
+    "webinar/create": (
+        "Create a webinar.",
+        [HOST_ID, ("topic", "Topic, at most 300 characters.")],
+        SETTINGS,
+        ref("Webinar"),
+    ),
+    "webinar/get": (
+        "Get a webinar with its occurrences.",
+        [WEBINAR_ID, HOST_ID],
+        [],
+        ref("WebinarWithOccurrences"),
+    ),
+    "webinar/update": (
+        "Change the supplied settings of a webinar.",
+        [WEBINAR_ID, HOST_ID],
+        [("topic", "Topic, at most 300 characters."), *SETTINGS],
+        acknowledgement("updated_at"),
+    ),
+    "webinar/delete": (
+        "Delete a webinar, or one occurrence of it.",
+        [WEBINAR_ID, HOST_ID],
+        [("occurrence_id", "Delete only this occurrence.")],
+        acknowledgement("deleted_at"),
+    ),
+    "webinar/end": (
+        "End a webinar (status 2); a running session closes.",
+        [WEBINAR_ID, HOST_ID],
+        [],
+        acknowledgement("ended_at"),
+    ),
+    "webinar/list": (
+        "The host's webinars without registration, paged.",
+        [HOST_ID],
+        PAGING,
+        paged("webinars", ref("Webinar")),
+    ),
+    "webinar/list/registration": (
+        "The host's upcoming webinars with registration, paged.",
+        [HOST_ID],
+        PAGING,
+        paged("webinars", ref("Webinar")),
+    ),
+    "webinar/panelists": (
+        "The webinar's panelists with their personal links.",
+        [WEBINAR_ID, HOST_ID],
+        [],
+        obj(
+            {
+                "total_records": INTEGER,
+                "panelists": {
+                    "type": "array",
+                    "items": obj({"name": STRING, "email": STRING, "join_url": STRING}),
+                },
+            }
+        ),
+    ),
 }
 
 
@@ -123,24 +180,37 @@ def form(required: list[tuple[str, str]], optional: list[tuple[str, str]]) -> di
 
 def operation(action: str) -> dict[str, Any]:
     summary, required, optional, success = OPERATIONS[action]
-    error = {"description": "The v1 error envelope.",
-             "content": {"application/json": {"schema": ref("Error")}}}
-    return {"post": {
-        "tags": ["Webinar"],
-        "operationId": "webinar" + "".join(p.title() for p in action.split("/")[1:]),
-        "summary": summary,
-        "description": "Parameters may come in the query string, the form body, or both "
-                       "(the body wins). Errors are answered with HTTP 200 and the envelope.",
-        "requestBody": {"required": True, "content": {
-            "application/x-www-form-urlencoded": {"schema": form(required, optional)},
-            "multipart/form-data": {"schema": form(required, optional)},
-        }},
-        "responses": {
-            "200": {"description": "The answer, or an error in the v1 envelope.",
-                    "content": {"application/json": {"schema": {"anyOf": [success, ref("Error")]}}}},
-            "404": error, "405": error, "413": error, "429": error, "500": error,
-        },
-    }}
+    error = {
+        "description": "The v1 error envelope.",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+    return {
+        "post": {
+            "tags": ["Webinar"],
+            "operationId": "webinar" + "".join(p.title() for p in action.split("/")[1:]),
+            "summary": summary,
+            "description": "Parameters may come in the query string, the form body, or both "
+            "(the body wins). Errors are answered with HTTP 200 and the envelope.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {"schema": form(required, optional)},
+                    "multipart/form-data": {"schema": form(required, optional)},
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The answer, or an error in the v1 envelope.",
+                    "content": {"application/json": {"schema": {"anyOf": [success, ref("Error")]}}},
+                },
+                "404": error,
+                "405": error,
+                "413": error,
+                "429": error,
+                "500": error,
+            },
+        }
+    }
 
 
 def document() -> dict[str, Any]:
@@ -153,23 +223,35 @@ def document() -> dict[str, Any]:
             "title": "Podium: the Zoom REST API v1 webinar dialect",
             "version": "1.0.0",
             "description": "Every call is POST /v1/webinar/<action>. Answers are JSON; errors "
-                           "are {\"error\": {\"code\", \"message\"}} with HTTP 200, except "
-                           "404/405/413/429/500 from the transport.",
+            'are {"error": {"code", "message"}} with HTTP 200, except '
+            "404/405/413/429/500 from the transport.",
             "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
         },
         "servers": [{"url": "/v1"}],
         "tags": [{"name": "Webinar", "description": "The v1 webinar operations."}],
         "paths": {f"/{action}": operation(action) for action in sorted(ACTIONS)},
-        "components": {"schemas": {
-            "Error": obj({"error": obj({"code": INTEGER, "message": STRING})}),
-            "Webinar": obj(WEBINAR_FIELDS),
-            "WebinarWithOccurrences": obj({**WEBINAR_FIELDS, "occurrences": {
-                "type": "array",
-                "items": obj({"occurrence_id": STRING, "start_time": TIMESTAMP,
-                              "duration": INTEGER,
-                              "status": {"type": "string", "enum": ["available", "deleted"]}}),
-            }}),
-        }},
+        "components": {
+            "schemas": {
+                "Error": obj({"error": obj({"code": INTEGER, "message": STRING})}),
+                "Webinar": obj(WEBINAR_FIELDS),
+                "WebinarWithOccurrences": obj(
+                    {
+                        **WEBINAR_FIELDS,
+                        "occurrences": {
+                            "type": "array",
+                            "items": obj(
+                                {
+                                    "occurrence_id": STRING,
+                                    "start_time": TIMESTAMP,
+                                    "duration": INTEGER,
+                                    "status": {"type": "string", "enum": ["available", "deleted"]},
+                                }
+                            ),
+                        },
+                    }
+                ),
+            }
+        },
     }
 
 

@@ -42,10 +42,6 @@ class ZoomError(Exception):
         self.context = context
         super().__init__(self.message.format(**context))
 
-    @property
-    def text(self) -> str:
-        return str(self)
-
 
 class MissingParameter(ZoomError):
     code, message = 300, "{name} is required."

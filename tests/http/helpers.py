@@ -18,7 +18,9 @@ def v1(client: TestClient, action: str, params: dict[str, Any], style: Style = "
     elif style == "body":  # npm zoomus: a urlencoded body
         response = client.post(f"/v1/{action}", data=values)
     else:  # credentials in the query, the rest in the body
-        credentials = {k: values.pop(k) for k in ("api_key", "api_secret") if k in values}
+        credentials: dict[str, str] = {
+            k: values.pop(k) for k in ("api_key", "api_secret") if k in values
+        }
         response = client.post(f"/v1/{action}", params=credentials, data=values)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"

@@ -18,8 +18,11 @@ from tests.http.helpers import error, v1
 
 ALL_ACTIONS = sorted(ACTIONS)
 HOST_ACTIONS = ALL_ACTIONS  # every action so far names a host
-ID_ACTIONS = [name for name in ALL_ACTIONS if name not in ("webinar/create", "webinar/list",
-                                                          "webinar/list/registration")]
+ID_ACTIONS = [
+    name
+    for name in ALL_ACTIONS
+    if name not in ("webinar/create", "webinar/list", "webinar/list/registration")
+]
 
 
 @pytest.mark.parametrize("action", ALL_ACTIONS)
@@ -52,15 +55,21 @@ def test_rotated_key_stops_working(
     context = runtime.context
     pair = runtime.run(
         lambda session: accounts.rotate_key(
-            session, account.account_id, key=context.issuer.key, ids=context.issuer.ids,
+            session,
+            account.account_id,
+            key=context.issuer.key,
+            ids=context.issuer.ids,
             now=context.clock.now(),
         ),
         writes=True,
     )
 
     old = v1(client, "webinar/list", account.host_params())
-    new = v1(client, "webinar/list", account.host_params(api_key=pair.api_key,
-                                                          api_secret=pair.api_secret))
+    new = v1(
+        client,
+        "webinar/list",
+        account.host_params(api_key=pair.api_key, api_secret=pair.api_secret),
+    )
 
     assert old == error(200, "Invalid api key or secret")
     assert new["total_records"] == 0
@@ -70,7 +79,9 @@ def test_rotated_key_stops_working(
 def test_unknown_host_and_other_accounts_host_are_both_1001(
     action: str, client: TestClient, account: AccountKeys, other_account: AccountKeys
 ) -> None:
-    foreign = v1(client, action, account.host_params(host_id=other_account.host_id, id="1", topic="T"))
+    foreign = v1(
+        client, action, account.host_params(host_id=other_account.host_id, id="1", topic="T")
+    )
     unknown = v1(client, action, account.host_params(host_id="NoSuchHost", id="1", topic="T"))
 
     assert foreign == error(1001, f"User not exist: {other_account.host_id}")
@@ -114,14 +125,21 @@ def test_any_webinar_enabled_host_of_the_account_may_be_named(
     webinar_id = v1(client, "webinar/create", account.host_params(topic="T"))["id"]
     context = runtime.context
     colleague = runtime.run(
-        lambda session: accounts.add_user(
-            session, account.account_id, email="c@acme.test", has_webinar=True,
-            ids=context.issuer.ids, now=context.clock.now(),
-        ).host_id,
+        lambda session: (
+            accounts.add_user(
+                session,
+                account.account_id,
+                email="c@acme.test",
+                has_webinar=True,
+                ids=context.issuer.ids,
+                now=context.clock.now(),
+            ).host_id
+        ),
         writes=True,
     )
 
-    body: dict[str, Any] = v1(client, "webinar/get", account.host_params(host_id=colleague,
-                                                                          id=webinar_id))
+    body: dict[str, Any] = v1(
+        client, "webinar/get", account.host_params(host_id=colleague, id=webinar_id)
+    )
 
     assert (body["id"], body["host_id"]) == (webinar_id, account.host_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -25,8 +28,11 @@ def topics(session: Session) -> list[str]:
 def test_body_wins_over_query_on_a_clash(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    response = client.post("/v1/webinar/create", params=account.host_params(topic="From query"),
-                           data={"topic": "From body"})
+    response = client.post(
+        "/v1/webinar/create",
+        params=account.host_params(topic="From query"),
+        data={"topic": "From body"},
+    )
 
     assert response.json()["topic"] == "From body"
     assert topics(session) == ["From body"]
@@ -36,16 +42,22 @@ def test_urlencoded_with_charset_and_unicode(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
     form = "&".join(f"{k}={v}" for k, v in account.host_params().items()) + "&topic=%C3%89t%C3%A9"
-    response = client.post("/v1/webinar/create", content=form.encode(),
-                           headers={"content-type": "application/x-www-form-urlencoded; charset=utf-8"})
+    response = client.post(
+        "/v1/webinar/create",
+        content=form.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
 
     assert response.json()["topic"] == "Été"
     assert topics(session) == ["Été"]
 
 
 def test_multipart_body(client: TestClient, account: AccountKeys, session: Session) -> None:
-    response = client.post("/v1/webinar/create", data=account.host_params(topic="Multi"),
-                           files={"ignored": ("a.txt", b"file content", "text/plain")})
+    response = client.post(
+        "/v1/webinar/create",
+        data=account.host_params(topic="Multi"),
+        files={"ignored": ("a.txt", b"file content", "text/plain")},
+    )
 
     assert response.json()["topic"] == "Multi"
     assert topics(session) == ["Multi"]
@@ -66,8 +78,11 @@ def test_json_body_is_refused_with_a_clear_error(
 
 
 def test_empty_body_with_any_content_type_is_fine(client: TestClient, account: AccountKeys) -> None:
-    response = client.post("/v1/webinar/list", params=account.host_params(),
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/webinar/list",
+        params=account.host_params(),
+        headers={"content-type": "application/json"},
+    )
 
     assert response.json()["total_records"] == 0
 
@@ -83,7 +98,9 @@ def test_unknown_action_is_404_json(client: TestClient) -> None:
     response = client.post("/v1/webinar/explode")
 
     assert response.status_code == 404
-    assert response.json() == {"error": {"code": 404, "message": "Unknown API endpoint: /v1/webinar/explode"}}
+    assert response.json() == {
+        "error": {"code": 404, "message": "Unknown API endpoint: /v1/webinar/explode"}
+    }
 
 
 def test_wrong_method_is_405_json(client: TestClient) -> None:
@@ -93,9 +110,12 @@ def test_wrong_method_is_405_json(client: TestClient) -> None:
     assert response.json() == error(405, "Method GET is not allowed: v1 calls are POST.")
 
 
-def test_body_over_64_kib_is_413(client: TestClient, account: AccountKeys, session: Session) -> None:
-    response = client.post("/v1/webinar/create", data=account.host_params(agenda="a" * 70_000,
-                                                                          topic="Big"))
+def test_body_over_64_kib_is_413(
+    client: TestClient, account: AccountKeys, session: Session
+) -> None:
+    response = client.post(
+        "/v1/webinar/create", data=account.host_params(agenda="a" * 70_000, topic="Big")
+    )
 
     assert response.status_code == 413
     assert response.json() == error(413, "Request body is larger than 65536 bytes.")
@@ -107,8 +127,11 @@ def test_streamed_body_over_64_kib_is_413(client: TestClient) -> None:
         for _ in range(20):
             yield b"a" * 8192
 
-    response = client.post("/v1/webinar/create", content=chunks(),
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/v1/webinar/create",
+        content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
 
     assert response.status_code == 413
     assert response.json() == error(413, "Request body is larger than 65536 bytes.")
@@ -131,27 +154,31 @@ def test_more_than_200_query_fields_is_300(client: TestClient, account: AccountK
 
 
 def test_invalid_utf8_is_300(client: TestClient) -> None:
-    response = client.post("/v1/webinar/create", content=b"topic=%FF%FE",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/v1/webinar/create",
+        content=b"topic=%FF%FE",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
 
     assert response.json() == error(300, "Invalid parameter: body. It is not valid UTF-8.")
 
 
 def test_malformed_multipart_is_300(client: TestClient) -> None:
-    response = client.post("/v1/webinar/create", content=b"garbage",
-                           headers={"content-type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        "/v1/webinar/create",
+        content=b"garbage",
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
 
     assert response.status_code == 200
-    assert response.json() == error(
-        300, "Invalid parameter: body. Invalid multipart data."
-    )
+    assert response.json() == error(300, "Invalid parameter: body. Invalid multipart data.")
 
 
 @pytest.fixture
 def broken_action(monkeypatch: pytest.MonkeyPatch) -> None:
     """A test-only action that fails the way a bug would."""
 
-    def explode(call: ApiCall) -> Json:
+    def explode(_call: ApiCall) -> Json:
         raise RuntimeError("boom")
 
     monkeypatch.setitem(ACTIONS, "webinar/explode", Action(explode, writes=False))
@@ -167,8 +194,6 @@ def test_unexpected_fault_is_500_json(client: TestClient, account: AccountKeys) 
 
 
 def test_openapi_document_is_served_and_lists_every_action(client: TestClient) -> None:
-    import yaml  # noqa: PLC0415
-
     response = client.get("/v1/openapi.yaml")
 
     assert response.status_code == 200
@@ -178,14 +203,11 @@ def test_openapi_document_is_served_and_lists_every_action(client: TestClient) -
 
 
 def test_openapi_document_is_up_to_date() -> None:
-    import sys  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
     root = Path(__file__).resolve().parents[2]
-    sys.path.insert(0, str(root / "tools"))
-    try:
-        import gen_openapi  # noqa: PLC0415
-    finally:
-        sys.path.pop(0)
+    spec = importlib.util.spec_from_file_location("gen_openapi", root / "tools" / "gen_openapi.py")
+    assert spec is not None
+    assert spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
 
-    assert (root / "src" / "podium" / "openapi.yaml").read_text() == gen_openapi.render()
+    assert (root / "src" / "podium" / "openapi.yaml").read_text() == generator.render()

@@ -90,9 +90,22 @@ def test_webinar_create_empty_strings_mean_absent(
     client: TestClient, account: AccountKeys, runtime: Runtime, session: Session
 ) -> None:
     empty = dict.fromkeys(
-        ["type", "start_time", "duration", "timezone", "password", "recurrence", "approval_type",
-         "registration_type", "agenda", "option_audio", "option_enforce_login", "panelists",
-         "language", "option_auto_record_type"],
+        [
+            "type",
+            "start_time",
+            "duration",
+            "timezone",
+            "password",
+            "recurrence",
+            "approval_type",
+            "registration_type",
+            "agenda",
+            "option_audio",
+            "option_enforce_login",
+            "panelists",
+            "language",
+            "option_auto_record_type",
+        ],
         "",
     )
 
@@ -122,7 +135,10 @@ def test_webinar_create_recurring_stores_occurrences(
 ) -> None:
     recurrence = {"type": 1, "repeat_interval": 2, "end_times": 3}
     params = account.host_params(
-        topic="Daily", type=9, start_time="2026-02-01T09:00:00Z", duration=30,
+        topic="Daily",
+        type=9,
+        start_time="2026-02-01T09:00:00Z",
+        duration=30,
         recurrence=json.dumps(recurrence),
     )
 
@@ -131,7 +147,11 @@ def test_webinar_create_recurring_stores_occurrences(
     webinar = stored_webinar(session, body["id"])
     check_start_url(runtime, body, account.host_id)
     assert body == webinar_body(
-        webinar, account.host_id, topic="Daily", type=9, start_time="2026-02-01T09:00:00Z",
+        webinar,
+        account.host_id,
+        topic="Daily",
+        type=9,
+        start_time="2026-02-01T09:00:00Z",
         duration=30,
     )
     assert [(o.start_at.isoformat(), o.duration) for o in webinar.occurrences] == [
@@ -146,7 +166,9 @@ def test_webinar_create_stores_panelists(
 ) -> None:
     panelists = [{"name": "Ada", "email": "Ada@Example.com"}, {"name": "Bob", "email": "b@x.io"}]
 
-    body = v1(client, "webinar/create", account.host_params(topic="P", panelists=json.dumps(panelists)))
+    body = v1(
+        client, "webinar/create", account.host_params(topic="P", panelists=json.dumps(panelists))
+    )
 
     webinar = stored_webinar(session, body["id"])
     rows = session.execute(
@@ -178,8 +200,14 @@ INVALID: list[tuple[dict[str, Any], str]] = [
         {"option_auto_record_type": "tape"},
         "Invalid parameter: option_auto_record_type. It must be one of local, cloud, none.",
     ),
-    ({"option_enforce_login": "yes"}, "Invalid parameter: option_enforce_login. It must be true or false."),
-    ({"timezone": "Mars/Olympus"}, "Invalid parameter: timezone. It must be an IANA time zone name."),
+    (
+        {"option_enforce_login": "yes"},
+        "Invalid parameter: option_enforce_login. It must be true or false.",
+    ),
+    (
+        {"timezone": "Mars/Olympus"},
+        "Invalid parameter: timezone. It must be an IANA time zone name.",
+    ),
     ({"duration": "-5"}, "Invalid parameter: duration. It must be from 0 to 43200."),
     ({"duration": "1.5"}, "Invalid parameter: duration. It must be a whole number."),
     ({"duration": "99999999999999"}, "Invalid parameter: duration. It must be a whole number."),
@@ -199,14 +227,24 @@ INVALID: list[tuple[dict[str, Any], str]] = [
         {"start_time": "2026-02-30T10:00:00Z"},
         "Invalid parameter: start_time. It is not a real date and time.",
     ),
-    ({"language": "de"}, "Invalid parameter: language. It must be one of en-US, en, zh-CN, zh, en-ES, es, fr-FR, fr."),
+    (
+        {"language": "de"},
+        "Invalid parameter: language. "
+        "It must be one of en-US, en, zh-CN, zh, en-ES, es, fr-FR, fr.",
+    ),
     ({"panelists": "[{"}, "Invalid parameter: panelists. It is not valid JSON."),
     (
         {"panelists": '{"name": "a"}'},
         "Invalid parameter: panelists. It must be a JSON array of at most 100 objects.",
     ),
-    ({"panelists": '[{"name": "a"}]'}, 'Invalid parameter: panelists. Each item needs "name" and "email".'),
-    ({"panelists": '[{"email": "a@b.io"}]'}, 'Invalid parameter: panelists. Each item needs a "name".'),
+    (
+        {"panelists": '[{"name": "a"}]'},
+        'Invalid parameter: panelists. Each item needs "name" and "email".',
+    ),
+    (
+        {"panelists": '[{"email": "a@b.io"}]'},
+        'Invalid parameter: panelists. Each item needs a "name".',
+    ),
     (
         {"panelists": '[{"name": "a", "email": "a@b.io"}, {"name": "b", "email": "A@b.io"}]'},
         "Invalid parameter: panelists. A@b.io appears twice.",
@@ -219,7 +257,10 @@ INVALID: list[tuple[dict[str, Any], str]] = [
 
 @pytest.mark.parametrize(("params", "message"), INVALID)
 def test_webinar_create_rejects_invalid_value(
-    params: dict[str, Any], message: str, client: TestClient, account: AccountKeys,
+    params: dict[str, Any],
+    message: str,
+    client: TestClient,
+    account: AccountKeys,
     session: Session,
 ) -> None:
     body = v1(client, "webinar/create", account.host_params(**{"topic": "T", **params}))

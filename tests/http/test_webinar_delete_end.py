@@ -13,8 +13,13 @@ from tests.conftest import NOW, AccountKeys
 from tests.http.expect import stored_webinar
 from tests.http.helpers import STYLES, Style, error, v1
 
-ACTIONS_ON_A_WEBINAR = ["webinar/get", "webinar/update", "webinar/delete", "webinar/end",
-                        "webinar/panelists"]
+ACTIONS_ON_A_WEBINAR = [
+    "webinar/get",
+    "webinar/update",
+    "webinar/delete",
+    "webinar/end",
+    "webinar/panelists",
+]
 
 
 def create(client: TestClient, account: AccountKeys, **params: object) -> int:
@@ -51,11 +56,17 @@ def test_deleted_webinar_answers_like_unknown_one(
 def test_webinar_delete_one_occurrence(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = create(client, account, type=9, start_time="2026-02-01T10:00:00Z",
-                        recurrence=json.dumps({"type": 1, "end_times": 3}))
+    webinar_id = create(
+        client,
+        account,
+        type=9,
+        start_time="2026-02-01T10:00:00Z",
+        recurrence=json.dumps({"type": 1, "end_times": 3}),
+    )
 
-    body = v1(client, "webinar/delete",
-              account.host_params(id=webinar_id, occurrence_id="1770026400000"))
+    body = v1(
+        client, "webinar/delete", account.host_params(id=webinar_id, occurrence_id="1770026400000")
+    )
 
     assert body == {"id": str(webinar_id), "deleted_at": "2026-01-15T12:00:00Z"}
     got = v1(client, "webinar/get", account.host_params(id=webinar_id))
@@ -71,13 +82,23 @@ def test_webinar_delete_one_occurrence(
 def test_webinar_delete_bad_occurrence_is_3000(
     occurrence_id: str, client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = create(client, account, type=9, start_time="2026-02-01T10:00:00Z",
-                        recurrence=json.dumps({"type": 1, "end_times": 3}))
+    webinar_id = create(
+        client,
+        account,
+        type=9,
+        start_time="2026-02-01T10:00:00Z",
+        recurrence=json.dumps({"type": 1, "end_times": 3}),
+    )
     if occurrence_id == "1770026400000":  # already deleted
-        v1(client, "webinar/delete", account.host_params(id=webinar_id, occurrence_id=occurrence_id))
+        v1(
+            client,
+            "webinar/delete",
+            account.host_params(id=webinar_id, occurrence_id=occurrence_id),
+        )
 
-    body = v1(client, "webinar/delete",
-              account.host_params(id=webinar_id, occurrence_id=occurrence_id))
+    body = v1(
+        client, "webinar/delete", account.host_params(id=webinar_id, occurrence_id=occurrence_id)
+    )
 
     assert body == error(3000, f"Invalid occurrence_id: {occurrence_id}")
     assert stored_webinar(session, webinar_id).deleted_at is None

@@ -26,8 +26,9 @@ def test_webinar_get_answers_webinar_with_empty_occurrences(
     body = v1(client, "webinar/get", account.host_params(id=webinar_id), style)
 
     check_start_url(runtime, body, account.host_id)
-    assert body == webinar_body(stored_webinar(session, webinar_id), account.host_id,
-                                topic="T", occurrences=[])
+    assert body == webinar_body(
+        stored_webinar(session, webinar_id), account.host_id, topic="T", occurrences=[]
+    )
 
 
 def test_webinar_get_lists_occurrences_in_time_order(
@@ -35,23 +36,45 @@ def test_webinar_get_lists_occurrences_in_time_order(
 ) -> None:
     recurrence = {"type": 2, "weekly_days": "2,6", "end_times": 3}
     webinar_id = create(
-        client, account, type=9, start_time="2026-02-02T17:00:00Z", duration=45,
-        timezone="America/New_York", recurrence=json.dumps(recurrence),
+        client,
+        account,
+        type=9,
+        start_time="2026-02-02T17:00:00Z",
+        duration=45,
+        timezone="America/New_York",
+        recurrence=json.dumps(recurrence),
     )
 
     body = v1(client, "webinar/get", account.host_params(id=f" {webinar_id} "))
 
     check_start_url(runtime, body, account.host_id)
     assert body == webinar_body(
-        stored_webinar(session, webinar_id), account.host_id, topic="T", type=9,
-        start_time="2026-02-02T17:00:00Z", duration=45, timezone="America/New_York",
+        stored_webinar(session, webinar_id),
+        account.host_id,
+        topic="T",
+        type=9,
+        start_time="2026-02-02T17:00:00Z",
+        duration=45,
+        timezone="America/New_York",
         occurrences=[
-            {"occurrence_id": "1770051600000", "start_time": "2026-02-02T17:00:00Z",
-             "duration": 45, "status": "available"},
-            {"occurrence_id": "1770397200000", "start_time": "2026-02-06T17:00:00Z",
-             "duration": 45, "status": "available"},
-            {"occurrence_id": "1770656400000", "start_time": "2026-02-09T17:00:00Z",
-             "duration": 45, "status": "available"},
+            {
+                "occurrence_id": "1770051600000",
+                "start_time": "2026-02-02T17:00:00Z",
+                "duration": 45,
+                "status": "available",
+            },
+            {
+                "occurrence_id": "1770397200000",
+                "start_time": "2026-02-06T17:00:00Z",
+                "duration": 45,
+                "status": "available",
+            },
+            {
+                "occurrence_id": "1770656400000",
+                "start_time": "2026-02-09T17:00:00Z",
+                "duration": 45,
+                "status": "available",
+            },
         ],
     )
 

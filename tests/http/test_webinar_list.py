@@ -7,11 +7,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from podium.clock import FixedClock
-from tests.conftest import AccountKeys
+from podium.web.runtime import Runtime
+from tests.conftest import AccountKeys, make_account
 from tests.http.helpers import STYLES, Style, error, v1
 
 
-def create(client: TestClient, account: AccountKeys, topic: str, **params: object) -> dict[str, Any]:
+def create(
+    client: TestClient, account: AccountKeys, topic: str, **params: object
+) -> dict[str, Any]:
     body: dict[str, Any] = v1(client, "webinar/create", account.host_params(topic=topic, **params))
     return body
 
@@ -28,8 +31,9 @@ def without_start_urls(body: dict[str, Any]) -> list[dict[str, Any]]:
 def test_webinar_list_pages_registrationless_webinars(
     style: Style, client: TestClient, account: AccountKeys
 ) -> None:
-    created = [create(client, account, f"W{n}", start_time=f"2026-02-0{n}T10:00:00Z")
-               for n in (3, 1, 2)]
+    created = [
+        create(client, account, f"W{n}", start_time=f"2026-02-0{n}T10:00:00Z") for n in (3, 1, 2)
+    ]
     create(client, account, "With registration", approval_type=0)
 
     body = v1(client, "webinar/list", account.host_params(page_size=2, page_number=1), style)
@@ -37,7 +41,10 @@ def test_webinar_list_pages_registrationless_webinars(
     by_topic = {webinar["topic"]: webinar for webinar in created}
     expected = [{k: v for k, v in by_topic[t].items() if k != "start_url"} for t in ("W1", "W2")]
     assert {k: v for k, v in body.items() if k != "webinars"} == {
-        "page_count": 2, "page_number": 1, "page_size": 2, "total_records": 3,
+        "page_count": 2,
+        "page_number": 1,
+        "page_size": 2,
+        "total_records": 3,
     }
     assert without_start_urls(body) == expected
 
@@ -50,15 +57,25 @@ def test_webinar_list_last_and_past_pages(client: TestClient, account: AccountKe
     past = v1(client, "webinar/list", account.host_params(page_size=2, page_number=3))
 
     assert (last["page_count"], last["page_number"], topics(last)) == (2, 2, ["W2"])
-    assert past == {"page_count": 2, "page_number": 3, "page_size": 2, "total_records": 3,
-                    "webinars": []}
+    assert past == {
+        "page_count": 2,
+        "page_number": 3,
+        "page_size": 2,
+        "total_records": 3,
+        "webinars": [],
+    }
 
 
 def test_webinar_list_empty(client: TestClient, account: AccountKeys) -> None:
     body = v1(client, "webinar/list", account.host_params(start_time="2020-01-01T00:00:00Z"))
 
-    assert body == {"page_count": 0, "page_number": 1, "page_size": 30, "total_records": 0,
-                    "webinars": []}
+    assert body == {
+        "page_count": 0,
+        "page_number": 1,
+        "page_size": 30,
+        "total_records": 0,
+        "webinars": [],
+    }
 
 
 def test_webinar_list_caps_page_size_at_300(client: TestClient, account: AccountKeys) -> None:
@@ -83,10 +100,8 @@ def test_webinar_list_rejects_bad_paging(
 
 
 def test_webinar_list_shows_only_that_hosts_webinars(
-    client: TestClient, account: AccountKeys, runtime: Any
+    client: TestClient, account: AccountKeys, runtime: Runtime
 ) -> None:
-    from tests.conftest import make_account  # noqa: PLC0415
-
     create(client, account, "Mine")
     other = make_account(runtime, "Other", "o@o.test")
     create(client, other, "Theirs")
@@ -105,8 +120,15 @@ def test_webinar_list_registration_shows_upcoming_webinars_with_registration(
     create(client, account, "Running now", approval_type=0, start_time="2026-01-15T11:30:00Z")
     ended = create(client, account, "Ended", approval_type=0, start_time="2026-02-01T10:00:00Z")
     v1(client, "webinar/end", account.host_params(id=ended["id"]))
-    create(client, account, "Series", approval_type=0, type=9, start_time="2026-01-10T10:00:00Z",
-           recurrence=json.dumps({"type": 2, "end_times": 3}))
+    create(
+        client,
+        account,
+        "Series",
+        approval_type=0,
+        type=9,
+        start_time="2026-01-10T10:00:00Z",
+        recurrence=json.dumps({"type": 2, "end_times": 3}),
+    )
 
     body = v1(client, "webinar/list/registration", account.host_params())
 

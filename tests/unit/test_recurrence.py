@@ -34,7 +34,10 @@ def test_weekly_keeps_wall_clock_across_dst_in_los_angeles() -> None:
     )
     assert starts == expected
     assert [s.strftime("%m-%d %H:%M") for s in starts] == [
-        "03-09 17:00", "03-16 17:00", "03-23 17:00", "03-30 17:00",
+        "03-09 17:00",
+        "03-16 17:00",
+        "03-23 17:00",
+        "03-30 17:00",
     ]  # 10:00 PDT after 8 March is 17:00 UTC, not 18:00
 
 
@@ -64,7 +67,10 @@ def test_monthly_last_friday() -> None:
     starts = occurrence_starts(recurrence, start, "Europe/Berlin")
 
     assert [s.date().isoformat() for s in starts] == [
-        "2026-01-30", "2026-02-27", "2026-03-27", "2026-04-24",
+        "2026-01-30",
+        "2026-02-27",
+        "2026-03-27",
+        "2026-04-24",
     ]
     expected = local_starts(
         rrule.rrule(
@@ -82,12 +88,19 @@ def test_monthly_day_31_falls_on_last_day_of_short_months() -> None:
     starts = occurrence_starts(recurrence, start, "UTC")
 
     assert [s.date().isoformat() for s in starts] == [
-        "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31",
+        "2026-01-31",
+        "2026-02-28",
+        "2026-03-31",
+        "2026-04-30",
+        "2026-05-31",
     ]
     expected = local_starts(
         rrule.rrule(
-            rrule.MONTHLY, dtstart=datetime(2026, 1, 1, 12), bymonthday=(28, 29, 30, 31),
-            bysetpos=-1, count=5,
+            rrule.MONTHLY,
+            dtstart=datetime(2026, 1, 1, 12),
+            bymonthday=(28, 29, 30, 31),
+            bysetpos=-1,
+            count=5,
         ),
         "UTC",
     )
@@ -95,8 +108,9 @@ def test_monthly_day_31_falls_on_last_day_of_short_months() -> None:
 
 
 def test_monthly_day_15_every_third_month() -> None:
-    recurrence = parse_recurrence({"type": 3, "monthly_day": "15", "repeat_interval": "3",
-                                   "end_times": 3})
+    recurrence = parse_recurrence(
+        {"type": 3, "monthly_day": "15", "repeat_interval": "3", "end_times": 3}
+    )
 
     starts = occurrence_starts(recurrence, utc("2026-01-20T12:00:00"), "UTC")
 
@@ -118,7 +132,10 @@ def test_end_date_time_before_start_gives_no_occurrence() -> None:
     with pytest.raises(InvalidParameter) as raised:
         occurrence_starts(recurrence, utc("2026-02-01T09:00:00"), "UTC")
 
-    assert str(raised.value) == "Invalid parameter: recurrence. It gives no occurrence after start_time."
+    assert (
+        str(raised.value)
+        == "Invalid parameter: recurrence. It gives no occurrence after start_time."
+    )
 
 
 def test_end_date_time_over_fifty_occurrences_is_refused() -> None:
@@ -178,9 +195,15 @@ REFUSED: list[tuple[Any, str]] = [
         {"type": 1, "end_times": 2, "end_date_time": "2026-03-01T00:00:00Z"},
         "Give end_times or end_date_time, not both.",
     ),
-    ({"type": 2, "weekly_days": "0,8"}, "weekly_days must be numbers from 1 (Sunday) to 7 (Saturday)."),
+    (
+        {"type": 2, "weekly_days": "0,8"},
+        "weekly_days must be numbers from 1 (Sunday) to 7 (Saturday).",
+    ),
     ({"type": 3, "monthly_day": 32}, "monthly_day must be from 1 to 31."),
-    ({"type": 3, "monthly_week": 0, "monthly_week_day": 2}, "monthly_week must be -1 (last week) or 1 to 4."),
+    (
+        {"type": 3, "monthly_week": 0, "monthly_week_day": 2},
+        "monthly_week must be -1 (last week) or 1 to 4.",
+    ),
     ({"type": 3, "monthly_week": 5, "monthly_week_day": 2}, "monthly_week must be from -1 to 4."),
     ({"type": 3, "monthly_week": 1}, "monthly_week and monthly_week_day go together."),
     (

@@ -65,4 +65,8 @@ def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:
 
 def panelist(call: ApiCall, webinar: Webinar, item: Panelist) -> Json:
     token = call.issuer.link_token(item.token_nonce)
-    return {"name": item.name, "email": item.email, "join_url": call.urls.personal_url(webinar.id, token)}
+    return {
+        "name": item.name,
+        "email": item.email,
+        "join_url": call.urls.personal_url(webinar.id, token),
+    }

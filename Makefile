@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test lint bench clean
+.PHONY: serve test test-again lint bench clean
 
 $(VENV)/run-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ lint: $(VENV)/dev-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint test-again
+
+# The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
+test-again: $(VENV)/dev-installed
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet

@@ -102,6 +102,10 @@ def paged(key: str, item: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def with_field(schema: dict[str, Any], name: str, field: dict[str, Any]) -> dict[str, Any]:
+    return obj({**schema["properties"], name: field})
+
+
 def acknowledgement(stamp: str) -> dict[str, Any]:
     return obj({"id": {"type": "string", "description": "The id sent, echoed."}, stamp: TIMESTAMP})
 
@@ -163,6 +167,112 @@ OPERATIONS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]], d
                 },
             }
         ),
+    ),
+    "webinar/register": (
+        "Register for a webinar (the same e-mail again gives back the same registrant).",
+        [
+            WEBINAR_ID,
+            ("email", "A valid e-mail address."),
+            ("first_name", "First name."),
+            ("last_name", "Last name."),
+        ],
+        [
+            (name, name.replace("_", " ").capitalize() + ".")
+            for name in (
+                "address",
+                "city",
+                "country",
+                "zip",
+                "state",
+                "phone",
+                "industry",
+                "org",
+                "job_title",
+            )
+        ]
+        + [
+            (
+                "purchasing_time_frame",
+                "Within a month, 1-3 months, 4-6 months, More than 6 months or No timeframe.",
+            ),
+            (
+                "role_in_purchase_process",
+                "Decision Maker, Evaluator/Recommender, Influencer or Not involved.",
+            ),
+            ("no_of_employees", "1-20 … More than 10,000 (both 1,001-5,000 and 1,001-5,001)."),
+            ("comments", "Questions and comments."),
+            ("custom_questions", 'JSON array: [{"title": "…", "value": "…"}].'),
+            ("language", "en-US, en, zh-CN, zh, en-ES, es, fr-FR or fr."),
+            ("occurrence_ids", "Comma-separated occurrence ids (registration types 2 and 3)."),
+        ],
+        obj(
+            {
+                "registrant_id": STRING,
+                "id": INTEGER,
+                "topic": STRING,
+                "start_time": TIMESTAMP,
+                "join_url": STRING,
+            }
+        ),
+    ),
+    "webinar/registrants/list": (
+        "Registrants of a manual-approval webinar: pending (type 0) or approved (type 1).",
+        [WEBINAR_ID, HOST_ID],
+        [("type", "0 pending (default), 1 approved."), *PAGING],
+        with_field(
+            paged(
+                "users",
+                obj(
+                    {
+                        "id": STRING,
+                        "first_name": STRING,
+                        "last_name": STRING,
+                        "email": STRING,
+                        "registration_time": TIMESTAMP,
+                    }
+                ),
+            ),
+            "type",
+            INTEGER,
+        ),
+    ),
+    "webinar/registrants/approve": (
+        "Approve pending registrants.",
+        [WEBINAR_ID, HOST_ID],
+        [
+            ("registrant_ids", "Comma-separated registrant ids (or registrants_ids)."),
+            ("registrants_ids", "The same, as Zoom's docs also spell it."),
+        ],
+        acknowledgement("updated_at"),
+    ),
+    "webinar/registration": (
+        "Everyone who registered, with approval pending, approved or cancelled.",
+        [WEBINAR_ID, HOST_ID],
+        [("occurrence_id", "Only this occurrence's registrants."), *PAGING],
+        paged(
+            "attendees",
+            obj(
+                {
+                    "id": STRING,
+                    "first_name": STRING,
+                    "last_name": STRING,
+                    "email": STRING,
+                    "create_time": TIMESTAMP,
+                    "approval": {"type": "string", "enum": ["approved", "pending", "cancelled"]},
+                    "registration_url": STRING,
+                }
+            ),
+        ),
+    ),
+    "webinar/registration/cancel": (
+        "Cancel registrations (at most 15), or one occurrence of them.",
+        [WEBINAR_ID, HOST_ID],
+        [
+            ("registrant_ids", "Comma-separated registrant ids (or registrants_ids)."),
+            ("registrants_ids", "The same, as Zoom's docs also spell it."),
+            ("occurrence_id", "Cancel only this occurrence (registration types 2 and 3)."),
+        ],
+        acknowledgement("updated_at"),
     ),
 }
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from podium.api import webinar
+from podium.api import registration, webinar
 from podium.api.call import ApiCall, ApiContext, Handler, Json
 from podium.api.params import Params
 from podium.errors import MissingCredentials
@@ -28,6 +28,11 @@ ACTIONS: dict[str, Action] = {
     "webinar/list": Action(webinar.webinar_list, writes=False),
     "webinar/list/registration": Action(webinar.webinar_list_registration, writes=False),
     "webinar/panelists": Action(webinar.webinar_panelists, writes=False),
+    "webinar/register": Action(registration.webinar_register, writes=True),
+    "webinar/registrants/list": Action(registration.webinar_registrants_list, writes=False),
+    "webinar/registrants/approve": Action(registration.webinar_registrants_approve, writes=True),
+    "webinar/registration": Action(registration.webinar_registration, writes=False),
+    "webinar/registration/cancel": Action(registration.webinar_registration_cancel, writes=True),
 }
 
 

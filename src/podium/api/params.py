@@ -42,8 +42,17 @@ class Params:
 
     @classmethod
     def merge(cls, query: Iterable[tuple[str, str]], body: Iterable[tuple[str, str]]) -> Params:
-        values = dict(query)
-        values.update(body)  # the body wins on a clash
+        """Query string, then form body (the body wins on a clash). A list sent the way
+        `qs` encodes arrays (`registrant_ids[]=a&registrant_ids[]=b`) becomes "a,b"."""
+        values: dict[str, str] = {}
+        for pairs in (query, body):
+            lists: dict[str, list[str]] = {}
+            for key, value in pairs:
+                if key.endswith("[]"):
+                    lists.setdefault(key[:-2], []).append(value)
+                else:
+                    values[key] = value
+            values.update({key: ",".join(items) for key, items in lists.items()})
         return cls(values)
 
     def raw(self, name: str) -> str | None:

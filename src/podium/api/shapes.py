@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from podium.api.call import ApiCall, Json
 from podium.api.params import page_count
-from podium.db.models import Occurrence, Panelist, Webinar
+from podium.db.models import Occurrence, Panelist, Registrant, Webinar
+from podium.services.registrants import CANCELLED, Registration
 from podium.services.schedules import RECURRING_FIXED_TIME, occurrence_key
 from podium.services.webinars import NO_REGISTRATION, Page
 from podium.timestamps import format_timestamp
@@ -69,4 +70,57 @@ def panelist(call: ApiCall, webinar: Webinar, item: Panelist) -> Json:
         "name": item.name,
         "email": item.email,
         "join_url": call.urls.personal_url(webinar.id, token),
+    }
+
+
+def _first_start(call: ApiCall, webinar: Webinar, registration: Registration) -> str:
+    """The registration's first start: a chosen occurrence, the next one, or the webinar's."""
+    if registration.occurrences:
+        return format_timestamp(min(o.start_at for o in registration.occurrences))
+    if webinar.type == RECURRING_FIXED_TIME:
+        upcoming = [
+            o.start_at for o in webinar.occurrences if not o.is_deleted and o.start_at >= call.now
+        ]
+        if upcoming:
+            return format_timestamp(min(upcoming))
+    return format_timestamp(webinar.start_at)
+
+
+def personal_url(call: ApiCall, webinar: Webinar, item: Registrant) -> str:
+    """A registrant's own join link; a cancelled registrant has none."""
+    if item.status == CANCELLED:
+        return ""
+    return call.urls.personal_url(webinar.id, call.issuer.link_token(item.token_nonce))
+
+
+def registration(call: ApiCall, webinar: Webinar, result: Registration) -> Json:
+    item = result.registrant
+    return {
+        "registrant_id": item.registrant_id,
+        "id": webinar.id,
+        "topic": webinar.topic,
+        "start_time": _first_start(call, webinar, result),
+        "join_url": personal_url(call, webinar, item),
+    }
+
+
+def user(item: Registrant) -> Json:
+    return {
+        "id": item.registrant_id,
+        "first_name": item.first_name,
+        "last_name": item.last_name,
+        "email": item.email,
+        "registration_time": format_timestamp(item.created_at),
+    }
+
+
+def registrant(call: ApiCall, webinar: Webinar, item: Registrant) -> Json:
+    return {
+        "id": item.registrant_id,
+        "first_name": item.first_name,
+        "last_name": item.last_name,
+        "email": item.email,
+        "create_time": format_timestamp(item.created_at),
+        "approval": item.status,
+        "registration_url": personal_url(call, webinar, item),
     }

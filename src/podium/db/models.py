@@ -137,6 +137,8 @@ class Webinar(Base):
     language: Mapped[str] = mapped_column(String(8), default="")
     # Registrations holding a seat; raised with a guarded UPDATE so capacity is never exceeded.
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    # Registrants ever created: the next one's `position` (dense, so deep pages cost no OFFSET).
+    registrant_total: Mapped[int] = mapped_column(Integer, default=0)
     # Last instant of the schedule (None: no fixed end, type 6): drives "upcoming".
     schedule_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -183,12 +185,14 @@ class Registrant(Base):
     __tablename__ = "registrants"
     __table_args__ = (
         UniqueConstraint("webinar_seq", "email_key"),
-        Index("ix_registrants_listing", "webinar_seq", "status", "id"),
+        UniqueConstraint("webinar_seq", "position"),
+        Index("ix_registrants_listing", "webinar_seq", "status", "position"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     registrant_id: Mapped[str] = mapped_column(String(32), unique=True)
     webinar_seq: Mapped[int] = mapped_column(ForeignKey("webinars.seq", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, 3 … within the webinar
     email: Mapped[str] = mapped_column(String(320))
     email_key: Mapped[str] = mapped_column(String(320))
     first_name: Mapped[str] = mapped_column(String(300))

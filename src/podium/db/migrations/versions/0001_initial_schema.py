@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:08:46.125544
+Create Date: 2026-11-23 21:28:17.225996
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("option_auto_record_type", sa.String(length=16), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("seats_taken", sa.Integer(), nullable=False),
+        sa.Column("registrant_total", sa.Integer(), nullable=False),
         sa.Column("schedule_ends_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -187,6 +188,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("registrant_id", sa.String(length=32), nullable=False),
         sa.Column("webinar_seq", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("email_key", sa.String(length=320), nullable=False),
         sa.Column("first_name", sa.String(length=300), nullable=False),
@@ -221,14 +223,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("registrant_id", name=op.f("uq_registrants_registrant_id")),
         sa.UniqueConstraint("token_digest", name=op.f("uq_registrants_token_digest")),
         sa.UniqueConstraint(
-            "webinar_seq",
-            "email_key",
-            name=op.f("uq_registrants_webinar_seq_email_key"),
+            "webinar_seq", "email_key", name=op.f("uq_registrants_webinar_seq_email_key")
+        ),
+        sa.UniqueConstraint(
+            "webinar_seq", "position", name=op.f("uq_registrants_webinar_seq_position")
         ),
     )
     with op.batch_alter_table("registrants", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_registrants_listing", ["webinar_seq", "status", "id"], unique=False
+            "ix_registrants_listing", ["webinar_seq", "status", "position"], unique=False
         )
 
     op.create_table(
@@ -258,9 +261,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("occurrence_registrations", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_occurrence_registrations_occurrence_pk"),
-            ["occurrence_pk"],
-            unique=False,
+            batch_op.f("ix_occurrence_registrations_occurrence_pk"), ["occurrence_pk"], unique=False
         )
 
     op.create_table(

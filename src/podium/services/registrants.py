@@ -1,0 +1,379 @@
+"""Registration: register (race-free, within capacity), approve, cancel, and the listings.
+
+Uniqueness per e-mail is the database's UNIQUE (webinar, email_key); seats are taken with a
+guarded UPDATE (`seats_taken < capacity`), so neither can be beaten by a concurrent request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from podium.db.models import (
+    Account,
+    Occurrence,
+    OccurrenceRegistration,
+    Registrant,
+    Webinar,
+)
+from podium.errors import (
+    CapacityReached,
+    InvalidOccurrence,
+    InvalidParameter,
+    ManualApprovalRequired,
+    RegistrationNotRequired,
+    WebinarOver,
+)
+from podium.services.schedules import RECURRING_FIXED_TIME, find_occurrence
+from podium.services.tokens import Issuer
+from podium.services.webinars import NO_REGISTRATION, SCHEDULED, Page
+
+AUTOMATIC, MANUAL = 0, 1
+APPROVED, PENDING, CANCELLED = "approved", "pending", "cancelled"
+ONCE_FOR_ALL, EACH_OCCURRENCE, CHOOSE_OCCURRENCES = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """What a person gives when registering (validated by the caller)."""
+
+    email: str
+    first_name: str
+    last_name: str
+    address: str = ""
+    city: str = ""
+    country: str = ""
+    zip: str = ""
+    state: str = ""
+    phone: str = ""
+    industry: str = ""
+    org: str = ""
+    job_title: str = ""
+    purchasing_time_frame: str = ""
+    role_in_purchase_process: str = ""
+    no_of_employees: str = ""
+    comments: str = ""
+    custom_questions: str = "[]"
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registrant and the occurrences this registration named (empty: all of them)."""
+
+    registrant: Registrant
+    occurrences: list[Occurrence]
+
+
+def email_key(email: str) -> str:
+    return email.lower()
+
+
+def is_over(webinar: Webinar, now: datetime) -> bool:
+    if webinar.type == SCHEDULED and webinar.ended_at is not None:
+        return True
+    return webinar.schedule_ends_at is not None and webinar.schedule_ends_at <= now
+
+
+def chosen_occurrences(
+    webinar: Webinar, occurrence_ids: Sequence[str], now: datetime
+) -> list[Occurrence]:
+    """The occurrences named, each available and still to come; bad ids are 3000."""
+    if occurrence_ids and webinar.type != RECURRING_FIXED_TIME:
+        raise InvalidOccurrence(value=occurrence_ids[0])
+    chosen: dict[int, Occurrence] = {}
+    for occurrence_id in occurrence_ids:
+        occurrence = find_occurrence(webinar, occurrence_id)
+        if occurrence.start_at < now:
+            raise InvalidOccurrence(value=occurrence_id)
+        chosen[occurrence.id] = occurrence
+    needs_choice = webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES)
+    if webinar.type == RECURRING_FIXED_TIME and needs_choice and not chosen:
+        raise InvalidParameter(
+            name="occurrence_ids", reason="This webinar registers per occurrence: name one or more."
+        )
+    return list(chosen.values())
+
+
+# Counters change in the database only (the loaded Webinar is not kept in step).
+_NO_SYNC = {"synchronize_session": False}
+
+
+def _take_seat(session: Session, webinar: Webinar) -> None:
+    """One seat, atomically: the guarded UPDATE matches no row once capacity is reached."""
+    capacity = select(Account.capacity).where(Account.id == webinar.account_id).scalar_subquery()
+    taken = session.execute(
+        update(Webinar)
+        .where(Webinar.seq == webinar.seq, Webinar.seats_taken < capacity)
+        .values(seats_taken=Webinar.seats_taken + 1),
+        execution_options=_NO_SYNC,
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise CapacityReached
+
+
+def _free_seat(session: Session, webinar: Webinar) -> None:
+    session.execute(
+        update(Webinar)
+        .where(Webinar.seq == webinar.seq)
+        .values(seats_taken=Webinar.seats_taken - 1),
+        execution_options=_NO_SYNC,
+    )
+
+
+def _next_position(session: Session, webinar: Webinar) -> int:
+    return int(
+        session.execute(
+            update(Webinar)
+            .where(Webinar.seq == webinar.seq)
+            .values(registrant_total=Webinar.registrant_total + 1)
+            .returning(Webinar.registrant_total),
+            execution_options=_NO_SYNC,
+        ).scalar_one()
+    )
+
+
+def find_registrant(session: Session, webinar: Webinar, email: str) -> Registrant | None:
+    return session.execute(
+        select(Registrant).where(
+            Registrant.webinar_seq == webinar.seq, Registrant.email_key == email_key(email)
+        )
+    ).scalar_one_or_none()
+
+
+def _attach(session: Session, registrant: Registrant, occurrences: list[Occurrence]) -> None:
+    """Registrations for the chosen occurrences (idempotent; re-activates cancelled ones)."""
+    if not occurrences:
+        return
+    current = {
+        row.occurrence_pk: row
+        for row in session.execute(
+            select(OccurrenceRegistration).where(
+                OccurrenceRegistration.registrant_pk == registrant.id
+            )
+        ).scalars()
+    }
+    for occurrence in occurrences:
+        row = current.get(occurrence.id)
+        if row is None:
+            session.add(
+                OccurrenceRegistration(registrant_pk=registrant.id, occurrence_pk=occurrence.id)
+            )
+        else:
+            row.is_cancelled = False
+    session.flush()
+
+
+def register(
+    session: Session,
+    webinar: Webinar,
+    attendee: Attendee,
+    *,
+    occurrence_ids: Sequence[str],
+    issuer: Issuer,
+    now: datetime,
+) -> Registration:
+    """Register a person; the same e-mail again gives back the same registrant."""
+    if webinar.approval_type == NO_REGISTRATION:
+        raise RegistrationNotRequired(webinar_id=webinar.id)
+    if is_over(webinar, now):
+        raise WebinarOver
+    occurrences = chosen_occurrences(webinar, occurrence_ids, now)
+    status = APPROVED if webinar.approval_type == AUTOMATIC else PENDING
+    existing = find_registrant(session, webinar, attendee.email)
+    if existing is not None:
+        return _register_again(session, webinar, existing, occurrences, status, issuer, now)
+    try:
+        with session.begin_nested():  # a concurrent twin makes the INSERT fail: use theirs
+            _take_seat(session, webinar)
+            nonce, digest = issuer.new_link()
+            registrant = Registrant(
+                registrant_id=issuer.ids.registrant_id(),
+                webinar_seq=webinar.seq,
+                position=_next_position(session, webinar),
+                email_key=email_key(attendee.email),
+                status=status,
+                token_nonce=nonce,
+                token_digest=digest,
+                created_at=now,
+                updated_at=now,
+                **asdict(attendee),
+            )
+            session.add(registrant)
+            session.flush()
+    except IntegrityError:
+        twin = find_registrant(session, webinar, attendee.email)
+        if twin is None:  # pragma: no cover - the constraint that failed was not the e-mail
+            raise
+        return _register_again(session, webinar, twin, occurrences, status, issuer, now)
+    _attach(session, registrant, occurrences)
+    return Registration(registrant, occurrences)
+
+
+def _register_again(
+    session: Session,
+    webinar: Webinar,
+    registrant: Registrant,
+    occurrences: list[Occurrence],
+    status: str,
+    issuer: Issuer,
+    now: datetime,
+) -> Registration:
+    """A known e-mail: the same registrant; a cancelled one comes back (with a new link)."""
+    if registrant.status == CANCELLED:
+        _take_seat(session, webinar)
+        registrant.status = status
+        registrant.token_nonce, registrant.token_digest = issuer.new_link()
+        registrant.updated_at = now
+        session.flush()
+    _attach(session, registrant, occurrences)
+    return Registration(registrant, occurrences)
+
+
+def require_manual_approval(webinar: Webinar) -> None:
+    if webinar.approval_type != MANUAL:
+        raise ManualApprovalRequired(webinar_id=webinar.id)
+
+
+def registrants_by_ids(
+    session: Session, webinar: Webinar, registrant_ids: Sequence[str], *, name: str
+) -> list[Registrant]:
+    """The registrants named, all of this webinar; any other id is a 300 naming it."""
+    found = {
+        registrant.registrant_id: registrant
+        for registrant in session.execute(
+            select(Registrant).where(
+                Registrant.webinar_seq == webinar.seq,
+                Registrant.registrant_id.in_(set(registrant_ids)),
+            )
+        ).scalars()
+    }
+    for registrant_id in registrant_ids:
+        if registrant_id not in found:
+            raise InvalidParameter(
+                name=name, reason=f"{registrant_id} is not a registrant of this webinar."
+            )
+    return [found[registrant_id] for registrant_id in dict.fromkeys(registrant_ids)]
+
+
+def approve(
+    session: Session, webinar: Webinar, registrant_ids: Sequence[str], *, name: str, now: datetime
+) -> list[Registrant]:
+    """Pending → approved; approved stays approved; a cancelled one is refused (300)."""
+    require_manual_approval(webinar)
+    chosen = registrants_by_ids(session, webinar, registrant_ids, name=name)
+    for registrant in chosen:
+        if registrant.status == CANCELLED:
+            raise InvalidParameter(
+                name=name,
+                reason=f"{registrant.registrant_id} is cancelled; they must register again.",
+            )
+    newly = [registrant for registrant in chosen if registrant.status == PENDING]
+    for registrant in newly:
+        registrant.status = APPROVED
+        registrant.updated_at = now
+    session.flush()
+    return newly
+
+
+def cancel(
+    session: Session,
+    webinar: Webinar,
+    registrant_ids: Sequence[str],
+    *,
+    name: str,
+    occurrence_id: str | None,
+    now: datetime,
+) -> list[Registrant]:
+    """Cancel registrations (of one occurrence, when given); the seat and the link go."""
+    chosen = registrants_by_ids(session, webinar, registrant_ids, name=name)
+    occurrence = None
+    if occurrence_id is not None:
+        if webinar.registration_type == ONCE_FOR_ALL or webinar.type != RECURRING_FIXED_TIME:
+            raise InvalidOccurrence(value=occurrence_id)
+        occurrence = find_occurrence(webinar, occurrence_id)
+    cancelled: list[Registrant] = []
+    for registrant in chosen:
+        if registrant.status == CANCELLED:
+            continue
+        if occurrence is not None and _still_registered_elsewhere(session, registrant, occurrence):
+            continue
+        registrant.status = CANCELLED
+        registrant.updated_at = now
+        _free_seat(session, webinar)
+        cancelled.append(registrant)
+    session.flush()
+    return cancelled
+
+
+def _still_registered_elsewhere(
+    session: Session, registrant: Registrant, occurrence: Occurrence
+) -> bool:
+    """Cancel one occurrence of a registrant; True while other occurrences remain."""
+    session.execute(
+        update(OccurrenceRegistration)
+        .where(
+            OccurrenceRegistration.registrant_pk == registrant.id,
+            OccurrenceRegistration.occurrence_pk == occurrence.id,
+        )
+        .values(is_cancelled=True)
+    )
+    remaining = session.execute(
+        select(func.count())
+        .select_from(OccurrenceRegistration)
+        .where(
+            OccurrenceRegistration.registrant_pk == registrant.id,
+            OccurrenceRegistration.is_cancelled.is_(False),
+        )
+    ).scalar_one()
+    return bool(remaining)
+
+
+def _page(
+    session: Session, conditions: list[ColumnElement[bool]], page: Page, *, dense: bool
+) -> tuple[int, list[Registrant]]:
+    total = int(
+        session.execute(
+            select(func.count()).select_from(Registrant).where(*conditions)
+        ).scalar_one()
+    )
+    if page.offset >= total:
+        return total, []
+    query = select(Registrant).where(*conditions).order_by(Registrant.position).limit(page.size)
+    # With every position present (1..total), a page is a range, not an OFFSET scan.
+    query = query.where(Registrant.position > page.offset) if dense else query.offset(page.offset)
+    return total, list(session.execute(query).scalars())
+
+
+def list_by_status(
+    session: Session, webinar: Webinar, status: str, page: Page
+) -> tuple[int, list[Registrant]]:
+    """Registrants of one status (registrants/list), in registration order."""
+    require_manual_approval(webinar)
+    conditions = [Registrant.webinar_seq == webinar.seq, Registrant.status == status]
+    return _page(session, conditions, page, dense=False)
+
+
+def list_registration(
+    session: Session, webinar: Webinar, occurrence_id: str | None, page: Page
+) -> tuple[int, list[Registrant]]:
+    """Everyone who registered (any status), optionally only those of one occurrence."""
+    conditions: list[ColumnElement[bool]] = [Registrant.webinar_seq == webinar.seq]
+    if occurrence_id is None:
+        return _page(session, conditions, page, dense=True)
+    occurrence = find_occurrence(webinar, occurrence_id)
+    if webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES):
+        conditions.append(
+            exists().where(
+                OccurrenceRegistration.registrant_pk == Registrant.id,
+                OccurrenceRegistration.occurrence_pk == occurrence.id,
+                OccurrenceRegistration.is_cancelled.is_(False),
+            )
+        )
+        return _page(session, conditions, page, dense=False)
+    return _page(session, conditions, page, dense=True)

@@ -23,7 +23,10 @@ def create_webinar(client: TestClient, account: AccountKeys, **params: Any) -> i
 
 def create_series(client: TestClient, account: AccountKeys, registration_type: int) -> int:
     return create_webinar(
-        client, account, type=9, registration_type=registration_type,
+        client,
+        account,
+        type=9,
+        registration_type=registration_type,
         recurrence=json.dumps({"type": 1, "end_times": 3}),
     )
 
@@ -31,8 +34,9 @@ def create_series(client: TestClient, account: AccountKeys, registration_type: i
 SERIES_OCCURRENCES = ["1769940000000", "1770026400000", "1770112800000"]
 
 
-def register(client: TestClient, account: AccountKeys, webinar_id: int, email: str,
-             **params: Any) -> dict[str, Any]:
+def register(
+    client: TestClient, account: AccountKeys, webinar_id: int, email: str, **params: Any
+) -> dict[str, Any]:
     person = {"first_name": "Ada", "last_name": "Lovelace", **params}
     body: dict[str, Any] = v1(
         client, "webinar/register", account.credentials(id=webinar_id, email=email, **person)

@@ -31,9 +31,18 @@ def test_webinar_register_approves_at_once_with_automatic_approval(
 ) -> None:
     webinar_id = create_webinar(client, account, approval_type=0)
 
-    body = v1(client, "webinar/register", account.credentials(
-        id=webinar_id, email="Ada@Example.COM", first_name=" Ada ", last_name="Lovelace",
-        host_id="ignored-on-register"), style)
+    body = v1(
+        client,
+        "webinar/register",
+        account.credentials(
+            id=webinar_id,
+            email="Ada@Example.COM",
+            first_name=" Ada ",
+            last_name="Lovelace",
+            host_id="ignored-on-register",
+        ),
+        style,
+    )
 
     [row] = registrant_rows(session)
     assert body == {
@@ -44,7 +53,12 @@ def test_webinar_register_approves_at_once_with_automatic_approval(
         "join_url": personal_link(runtime, webinar_id, row),
     }
     assert (row.email, row.email_key, row.first_name, row.status, row.position) == (
-        "Ada@example.com", "ada@example.com", "Ada", "approved", 1)
+        "Ada@example.com",
+        "ada@example.com",
+        "Ada",
+        "approved",
+        1,
+    )
     assert len(row.registrant_id) == 22
     assert len(body["join_url"].rsplit("tk=", 1)[1]) == 43  # 256 bits
 
@@ -63,18 +77,30 @@ def test_webinar_register_stores_every_field(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
     webinar_id = create_webinar(client, account)
-    fields = {"address": " 1 Main St ", "city": "Zoomville", "country": "US", "zip": "94000",
-              "state": "CA", "phone": "+1 555", "industry": "Tech", "org": "Acme",
-              "job_title": "CTO", "purchasing_time_frame": "1-3 months",
-              "role_in_purchase_process": "Decision Maker", "no_of_employees": "1,001-5,001",
-              "comments": "Line 1\nLine 2", "language": "zh-CN",
-              "custom_questions": json.dumps([{"title": " Size ", "value": "XL"}])}
+    fields = {
+        "address": " 1 Main St ",
+        "city": "Zoomville",
+        "country": "US",
+        "zip": "94000",
+        "state": "CA",
+        "phone": "+1 555",
+        "industry": "Tech",
+        "org": "Acme",
+        "job_title": "CTO",
+        "purchasing_time_frame": "1-3 months",
+        "role_in_purchase_process": "Decision Maker",
+        "no_of_employees": "1,001-5,001",
+        "comments": "Line 1\nLine 2",
+        "language": "zh-CN",
+        "custom_questions": json.dumps([{"title": " Size ", "value": "XL"}]),
+    }
 
     register(client, account, webinar_id, "ada@example.com", **fields)
 
     [row] = registrant_rows(session)
     assert {name: getattr(row, name) for name in fields} == {
-        **fields, "address": "1 Main St",
+        **fields,
+        "address": "1 Main St",
         "custom_questions": '[{"title": "Size", "value": "XL"}]',
     }
 
@@ -89,7 +115,8 @@ def test_webinar_register_same_email_gives_the_same_registrant(
 
     assert again == first
     assert [(r.email, r.first_name) for r in registrant_rows(session)] == [
-        ("ada@example.com", "Ada")]
+        ("ada@example.com", "Ada")
+    ]
 
 
 def test_webinar_register_reactivates_a_cancelled_registrant_with_a_new_link(
@@ -97,8 +124,11 @@ def test_webinar_register_reactivates_a_cancelled_registrant_with_a_new_link(
 ) -> None:
     webinar_id = create_webinar(client, account)
     first = register(client, account, webinar_id, "ada@example.com")
-    v1(client, "webinar/registration/cancel",
-       account.host_params(id=webinar_id, registrant_ids=first["registrant_id"]))
+    v1(
+        client,
+        "webinar/registration/cancel",
+        account.host_params(id=webinar_id, registrant_ids=first["registrant_id"]),
+    )
 
     again = register(client, account, webinar_id, "ada@example.com")
 
@@ -142,8 +172,11 @@ def test_webinar_register_cancellation_frees_a_seat(
     set_capacity(session, account, 1)
     webinar_id = create_webinar(client, account)
     first = register(client, account, webinar_id, "a@x.io")
-    v1(client, "webinar/registration/cancel",
-       account.host_params(id=webinar_id, registrant_ids=first["registrant_id"]))
+    v1(
+        client,
+        "webinar/registration/cancel",
+        account.host_params(id=webinar_id, registrant_ids=first["registrant_id"]),
+    )
 
     second = register(client, account, webinar_id, "b@x.io")
     back = register(client, account, webinar_id, "a@x.io")
@@ -194,8 +227,13 @@ def test_webinar_register_for_chosen_occurrences(
 ) -> None:
     webinar_id = create_series(client, account, registration_type=3)
 
-    body = register(client, account, webinar_id, "a@x.io",
-                    occurrence_ids=f"{SERIES_OCCURRENCES[2]}, {SERIES_OCCURRENCES[1]}")
+    body = register(
+        client,
+        account,
+        webinar_id,
+        "a@x.io",
+        occurrence_ids=f"{SERIES_OCCURRENCES[2]}, {SERIES_OCCURRENCES[1]}",
+    )
     again = register(client, account, webinar_id, "a@x.io", occurrence_ids=SERIES_OCCURRENCES[0])
 
     assert body["start_time"] == "2026-02-02T10:00:00Z"
@@ -223,8 +261,11 @@ def test_webinar_register_per_occurrence_needs_occurrence_ids(
 
     body = register(client, account, webinar_id, "a@x.io", occurrence_ids=" , ")
 
-    assert body == error(300, "Invalid parameter: occurrence_ids. "
-                              "This webinar registers per occurrence: name one or more.")
+    assert body == error(
+        300,
+        "Invalid parameter: occurrence_ids. "
+        "This webinar registers per occurrence: name one or more.",
+    )
     assert registrant_rows(session) == []
 
 
@@ -234,8 +275,9 @@ def test_webinar_register_invalid_occurrence_is_3000(
 ) -> None:
     webinar_id = create_series(client, account, registration_type=2)
 
-    body = register(client, account, webinar_id, "a@x.io",
-                    occurrence_ids=f"{SERIES_OCCURRENCES[0]},{bad}")
+    body = register(
+        client, account, webinar_id, "a@x.io", occurrence_ids=f"{SERIES_OCCURRENCES[0]},{bad}"
+    )
 
     assert body == error(3000, f"Invalid occurrence_id: {bad}")
     assert registrant_rows(session) == []
@@ -245,8 +287,11 @@ def test_webinar_register_deleted_or_past_occurrence_is_3000(
     client: TestClient, account: AccountKeys, clock: FixedClock, session: Session
 ) -> None:
     webinar_id = create_series(client, account, registration_type=2)
-    v1(client, "webinar/delete",
-       account.host_params(id=webinar_id, occurrence_id=SERIES_OCCURRENCES[1]))
+    v1(
+        client,
+        "webinar/delete",
+        account.host_params(id=webinar_id, occurrence_id=SERIES_OCCURRENCES[1]),
+    )
     deleted = register(client, account, webinar_id, "a@x.io", occurrence_ids=SERIES_OCCURRENCES[1])
     clock.set(clock.now().replace(month=2, day=1, hour=12))
 
@@ -269,33 +314,57 @@ def test_webinar_register_occurrence_of_a_one_off_webinar_is_3000(
 
 INVALID: list[tuple[dict[str, Any], str]] = [
     ({"email": "not-an-email"}, "Invalid parameter: email. An email address must have an @-sign."),
-    ({"email": "a@b@c.io"}, "Invalid parameter: email. "
-                            "The part after the @-sign contains invalid characters: '@'."),
+    (
+        {"email": "a@b@c.io"},
+        "Invalid parameter: email. The part after the @-sign contains invalid characters: '@'.",
+    ),
     ({"first_name": "x" * 301}, "Invalid parameter: first_name. It is longer than 300 characters."),
     ({"last_name": "a\rb"}, "Invalid parameter: last_name. It contains control characters."),
     ({"city": "a\x1bb"}, "Invalid parameter: city. It contains control characters."),
-    ({"purchasing_time_frame": "Soon"}, "Invalid parameter: purchasing_time_frame. It must be one "
-     "of Within a month, 1-3 months, 4-6 months, More than 6 months, No timeframe."),
-    ({"role_in_purchase_process": "Boss"}, "Invalid parameter: role_in_purchase_process. It must "
-     "be one of Decision Maker, Evaluator/Recommender, Influencer, Not involved."),
-    ({"no_of_employees": "7"}, "Invalid parameter: no_of_employees. It must be one of 1-20, "
-     "21-50, 51-100, 101-250, 251-500, 501-1,000, 1,001-5,000, 1,001-5,001, 5,001-10,000, "
-     "More than 10,000."),
-    ({"language": "de-DE"}, "Invalid parameter: language. It must be one of en-US, en, zh-CN, "
-     "zh, en-ES, es, fr-FR, fr."),
+    (
+        {"purchasing_time_frame": "Soon"},
+        "Invalid parameter: purchasing_time_frame. It must be one "
+        "of Within a month, 1-3 months, 4-6 months, More than 6 months, No timeframe.",
+    ),
+    (
+        {"role_in_purchase_process": "Boss"},
+        "Invalid parameter: role_in_purchase_process. It must "
+        "be one of Decision Maker, Evaluator/Recommender, Influencer, Not involved.",
+    ),
+    (
+        {"no_of_employees": "7"},
+        "Invalid parameter: no_of_employees. It must be one of 1-20, "
+        "21-50, 51-100, 101-250, 251-500, 501-1,000, 1,001-5,000, 1,001-5,001, 5,001-10,000, "
+        "More than 10,000.",
+    ),
+    (
+        {"language": "de-DE"},
+        "Invalid parameter: language. It must be one of en-US, en, zh-CN, "
+        "zh, en-ES, es, fr-FR, fr.",
+    ),
     ({"custom_questions": "{"}, "Invalid parameter: custom_questions. It is not valid JSON."),
-    ({"custom_questions": "{}"}, "Invalid parameter: custom_questions. It must be a JSON array "
-     "of at most 50 objects."),
-    ({"custom_questions": '[{"title": "a"}]'}, 'Invalid parameter: custom_questions. Each item '
-     'needs "title" and "value" strings.'),
-    ({"custom_questions": '[{"title": " ", "value": "v"}]'}, "Invalid parameter: custom_questions."
-     " A title needs 1 to 300 characters, a value at most 2000."),
+    (
+        {"custom_questions": "{}"},
+        "Invalid parameter: custom_questions. It must be a JSON array of at most 50 objects.",
+    ),
+    (
+        {"custom_questions": '[{"title": "a"}]'},
+        'Invalid parameter: custom_questions. Each item needs "title" and "value" strings.',
+    ),
+    (
+        {"custom_questions": '[{"title": " ", "value": "v"}]'},
+        "Invalid parameter: custom_questions."
+        " A title needs 1 to 300 characters, a value at most 2000.",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("params", "message"), INVALID)
 def test_webinar_register_rejects_invalid_value(
-    params: dict[str, Any], message: str, client: TestClient, account: AccountKeys,
+    params: dict[str, Any],
+    message: str,
+    client: TestClient,
+    account: AccountKeys,
     session: Session,
 ) -> None:
     webinar_id = create_webinar(client, account)

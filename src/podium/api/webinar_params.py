@@ -24,9 +24,13 @@ _PASSWORD = re.compile(r"[a-zA-Z0-9@\-_*]{1,10}")
 
 
 def valid_email(value: str, name: str) -> str:
-    """A syntactically valid address (no DNS look-up), normalised by email-validator."""
+    """A syntactically valid address (no DNS look-up), normalised by email-validator.
+
+    Addresses under the reserved `.test` domain pass (integration tests use them); other
+    special-use names (`.invalid`, `.local`, `localhost`) do not.
+    """
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        return validate_email(value, check_deliverability=False, test_environment=True).normalized
     except EmailNotValidError as error:
         raise InvalidParameter(name=name, reason=str(error)) from None
 

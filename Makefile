@@ -29,8 +29,13 @@ lint: $(VENV)/dev-installed
 
 test: lint test-again
 
+# Zoom's own Node client (npm zoomus@0.1.5), driven by tests/e2e/test_zoomus_node.py.
+tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
-test-again: $(VENV)/dev-installed
+test-again: $(VENV)/dev-installed tests/node/node_modules/.installed
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet

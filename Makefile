@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test test-again lint bench clean
+.PHONY: serve test test-again lint bench clean chromium
 
 $(VENV)/run-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,15 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; its own download is blocked).
+CHROMIUM := $(shell command -v chromium 2>/dev/null)
+chromium:
+ifeq ($(CHROMIUM),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+endif
+
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
-test-again: $(VENV)/dev-installed tests/node/node_modules/.installed
+test-again: $(VENV)/dev-installed tests/node/node_modules/.installed chromium
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet

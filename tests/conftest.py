@@ -22,6 +22,7 @@ from podium.db.engine import make_engine, normalise_url
 from podium.ids import Ids
 from podium.services import accounts
 from podium.settings import Settings
+from podium.testing import PodiumServer, TestAccount
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
 
@@ -144,6 +145,25 @@ def account(runtime: Runtime) -> AccountKeys:
 @pytest.fixture
 def other_account(runtime: Runtime) -> AccountKeys:
     return make_account(runtime, "Globex", "host@globex.test")
+
+
+@pytest.fixture(scope="session")
+def server_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the real servers' own: what they commit stays out of other tests."""
+    yield from fresh_database(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def server(server_database_url: str) -> Iterator[PodiumServer]:
+    """A real Podium on a loopback port (socket, client and browser tests)."""
+    migrate.upgrade(server_database_url)
+    with PodiumServer(Settings(database_url=server_database_url)) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_account(server: PodiumServer) -> TestAccount:
+    return server.create_account(host_email="host@e2e.test")
 
 
 @pytest.fixture(scope="session")

@@ -18,22 +18,42 @@ CLIENTS = 8
 
 
 def create_webinar(server: PodiumServer, account: TestAccount) -> int:
-    body = httpx2.post(f"{server.base_url}/webinar/create", data={
-        "api_key": account.api_key, "api_secret": account.api_secret,
-        "host_id": account.host_id, "topic": "Race", "approval_type": "0",
-        "start_time": "2099-01-01T10:00:00Z",
-    }).json()
+    body = httpx2.post(
+        f"{server.base_url}/webinar/create",
+        data={
+            "api_key": account.api_key,
+            "api_secret": account.api_secret,
+            "host_id": account.host_id,
+            "topic": "Race",
+            "approval_type": "0",
+            "start_time": "2099-01-01T10:00:00Z",
+        },
+    ).json()
     return int(body["id"])
 
 
-def register_all(server: PodiumServer, account: TestAccount, webinar_id: int,
-                 batches: list[list[str]]) -> list[tuple[str, dict[str, Any]]]:
+def register_all(
+    server: PodiumServer, account: TestAccount, webinar_id: int, batches: list[list[str]]
+) -> list[tuple[str, dict[str, Any]]]:
     def run(emails: list[str]) -> list[tuple[str, dict[str, Any]]]:
         with httpx2.Client(base_url=server.base_url, timeout=30) as client:
-            return [(email, client.post("/webinar/register", data={
-                "api_key": account.api_key, "api_secret": account.api_secret,
-                "id": str(webinar_id), "email": email, "first_name": "F", "last_name": "L",
-            }).json()) for email in emails]
+            return [
+                (
+                    email,
+                    client.post(
+                        "/webinar/register",
+                        data={
+                            "api_key": account.api_key,
+                            "api_secret": account.api_secret,
+                            "id": str(webinar_id),
+                            "email": email,
+                            "first_name": "F",
+                            "last_name": "L",
+                        },
+                    ).json(),
+                )
+                for email in emails
+            ]
 
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
         return [answer for batch in pool.map(run, batches) for answer in batch]
@@ -42,11 +62,16 @@ def register_all(server: PodiumServer, account: TestAccount, webinar_id: int,
 def database_counts(server: PodiumServer, webinar_id: int) -> tuple[int, int, int]:
     def count(session: Any) -> tuple[int, int, int]:
         seq, seats = session.execute(
-            select(Webinar.seq, Webinar.seats_taken).where(Webinar.id == webinar_id)).one()
-        rows = session.execute(select(func.count()).select_from(Registrant)
-                               .where(Registrant.webinar_seq == seq)).scalar_one()
-        distinct = session.execute(select(func.count(func.distinct(Registrant.email_key)))
-                                   .where(Registrant.webinar_seq == seq)).scalar_one()
+            select(Webinar.seq, Webinar.seats_taken).where(Webinar.id == webinar_id)
+        ).one()
+        rows = session.execute(
+            select(func.count()).select_from(Registrant).where(Registrant.webinar_seq == seq)
+        ).scalar_one()
+        distinct = session.execute(
+            select(func.count(func.distinct(Registrant.email_key))).where(
+                Registrant.webinar_seq == seq
+            )
+        ).scalar_one()
         return rows, distinct, seats
 
     result: tuple[int, int, int] = server.runtime.run(count, writes=False)
@@ -79,7 +104,8 @@ def test_capacity_holds_under_concurrent_registrations(
 
     answers = register_all(server, fresh_account, webinar_id, batches)
 
-    outcomes = Counter("ok" if "registrant_id" in body else body["error"]["code"]
-                       for _, body in answers)
+    outcomes = Counter(
+        "ok" if "registrant_id" in body else body["error"]["code"] for _, body in answers
+    )
     assert outcomes == {"ok": 100, 3035: 300}
     assert database_counts(server, webinar_id) == (100, 100, 100)

@@ -268,3 +268,20 @@ __all__ = [
     "list_webinars",
     "update_webinar",
 ]
+
+
+def get_open_webinar(session: Session, webinar_id: str, *, now: datetime) -> Webinar:
+    """A webinar taking registrations, for the public pages: anything else is 'not found'."""
+    text = webinar_id.strip()
+    if text.isdigit() and 0 < int(text) <= MAX_WEBINAR_ID:
+        webinar = session.execute(
+            select(Webinar).where(
+                Webinar.id == int(text),
+                Webinar.deleted_at.is_(None),
+                Webinar.approval_type != NO_REGISTRATION,
+                _upcoming(now),
+            )
+        ).scalar_one_or_none()
+        if webinar is not None:
+            return webinar
+    raise WebinarNotFound(webinar_id=text)

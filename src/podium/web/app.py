@@ -6,19 +6,29 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from podium.settings import Settings
+from podium.web.pages import Pages
 from podium.web.runtime import Runtime
 from podium.web.v1 import make_api
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
-    """Podium: the v1 API under /v1 and a health check (pages come with later issues)."""
+    """Podium: the v1 API under /v1, the public pages, static files and a health check."""
     runtime = runtime or Runtime.build(settings)
 
     async def health(_request: Request) -> Response:
         return PlainTextResponse("ok")
 
-    app = Starlette(routes=[Route("/healthz", health), Mount("/v1", make_api(runtime))])
+    pages = Pages(runtime)
+    static = StaticFiles(packages=[("podium.web", "static")])
+    routes = [
+        Route("/healthz", health),
+        Mount("/v1", make_api(runtime)),
+        Mount("/static", static, name="static"),
+        *pages.routes(),
+    ]
+    app = Starlette(routes=routes)
     app.state.runtime = runtime
     return app

@@ -1,0 +1,65 @@
+"""Personal join links (`/w/<id>?tk=…`): whom a token admits, and why it may not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from podium.db.models import Panelist, Registrant, Webinar
+from podium.services.registrants import APPROVED, CANCELLED
+from podium.services.tokens import token_digest
+
+
+class LinkRefused(Exception):
+    """A personal link that does not open the webinar; `reason` is shown to the person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Admission:
+    webinar_id: int
+    topic: str
+    name: str
+    email: str
+    role: str  # "attendee" | "panelist"
+
+
+def admit(session: Session, webinar_id: str, token: str) -> Admission:
+    """Who a personal link belongs to, if it may open the webinar now."""
+    if not webinar_id.isdigit() or not token:
+        raise LinkRefused("This link is not valid.")
+    digest = token_digest(token)
+    registrant = session.execute(
+        select(Registrant, Webinar)
+        .join(Webinar, Webinar.seq == Registrant.webinar_seq)
+        .where(Registrant.token_digest == digest)
+    ).first()
+    if registrant is not None:
+        person, webinar = registrant
+        _check_webinar(webinar, webinar_id)
+        if person.status == CANCELLED:
+            raise LinkRefused("This registration was cancelled.")
+        if person.status != APPROVED:
+            raise LinkRefused("This registration is waiting for the host's approval.")
+        name = f"{person.first_name} {person.last_name}"
+        return Admission(webinar.id, webinar.topic, name, person.email, "attendee")
+    panelist = session.execute(
+        select(Panelist, Webinar)
+        .join(Webinar, Webinar.seq == Panelist.webinar_seq)
+        .where(Panelist.token_digest == digest)
+    ).first()
+    if panelist is None:
+        raise LinkRefused("This link is not valid.")
+    person_p, webinar = panelist
+    _check_webinar(webinar, webinar_id)
+    return Admission(webinar.id, webinar.topic, person_p.name, person_p.email, "panelist")
+
+
+def _check_webinar(webinar: Webinar, webinar_id: str) -> None:
+    if str(webinar.id) != webinar_id or webinar.deleted_at is not None:
+        raise LinkRefused("This link is not valid.")

@@ -28,6 +28,7 @@ TIMESTAMP: dict[str, Any] = {
 }
 HOST_ID = ("host_id", "Webinar host user ID: any webinar-enabled user of the account.")
 WEBINAR_ID = ("id", "Webinar ID.")
+UUID = ("uuid", "A session's uuid from webinar/uuid/list (default: the latest ended).")
 PAGING = [
     ("page_size", "Records per page: default 30, at most 300 (larger values are capped)."),
     ("page_number", "Page number, from 1 (default 1)."),
@@ -274,6 +275,52 @@ OPERATIONS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]], d
         ],
         acknowledgement("updated_at"),
     ),
+    "webinar/uuid/list": (
+        "The sessions of a webinar that ended, one entry each.",
+        [WEBINAR_ID, HOST_ID],
+        [],
+        obj(
+            {"webinars": {"type": "array", "items": obj({"uuid": STRING, "start_time": TIMESTAMP})}}
+        ),
+    ),
+    "webinar/attendees/list": (
+        "Attendance of an ended session (default: the latest): a row per join, then approved "
+        "registrants who never joined.",
+        [WEBINAR_ID, HOST_ID],
+        [UUID],
+        obj(
+            {
+                "attendees": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "first_name": STRING,
+                            "last_name": STRING,
+                            "email": STRING,
+                            "join_time": TIMESTAMP,
+                            "leave_time": TIMESTAMP,
+                            "time_in_session": {"type": "string", "description": "Whole minutes."},
+                            "attended": {"type": "string", "enum": ["Yes", "No"]},
+                            "custom_questions": {"type": "object", "additionalProperties": STRING},
+                            "questions": {"type": "object", "additionalProperties": STRING},
+                        }
+                    ),
+                }
+            }
+        ),
+    ),
+    "webinar/polls": (
+        "Poll answers of an ended session, per participant.",
+        [WEBINAR_ID, HOST_ID],
+        [UUID],
+        ref("SessionAnswers"),
+    ),
+    "webinar/questions": (
+        "Q&A of an ended session, per participant.",
+        [WEBINAR_ID, HOST_ID],
+        [UUID],
+        ref("SessionAnswers"),
+    ),
 }
 
 
@@ -344,6 +391,26 @@ def document() -> dict[str, Any]:
             "schemas": {
                 "Error": obj({"error": obj({"code": INTEGER, "message": STRING})}),
                 "Webinar": obj(WEBINAR_FIELDS),
+                "SessionAnswers": obj(
+                    {
+                        "id": INTEGER,
+                        "uuid": STRING,
+                        "start_time": TIMESTAMP,
+                        "questions": {
+                            "type": "array",
+                            "items": obj(
+                                {
+                                    "name": STRING,
+                                    "email": STRING,
+                                    "question_details": {
+                                        "type": "array",
+                                        "items": obj({"question": STRING, "answer": STRING}),
+                                    },
+                                }
+                            ),
+                        },
+                    }
+                ),
                 "WebinarWithOccurrences": obj(
                     {
                         **WEBINAR_FIELDS,

@@ -219,7 +219,7 @@ def test_personal_link_of_a_panelist_opens(client: TestClient, account: AccountK
     response = client.get(panelist["join_url"].replace("https://podium.test", ""))
 
     assert response.status_code == 200
-    assert "Welcome, Pan. You are on the list as panelist." in response.text
+    assert "Welcome, Pan. You are here as panelist." in response.text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from podium.api import registration, webinar
+from podium.api import registration, reports, webinar
 from podium.api.call import ApiCall, ApiContext, Handler, Json
 from podium.api.params import Params
 from podium.errors import MissingCredentials
@@ -33,6 +33,10 @@ ACTIONS: dict[str, Action] = {
     "webinar/registrants/approve": Action(registration.webinar_registrants_approve, writes=True),
     "webinar/registration": Action(registration.webinar_registration, writes=False),
     "webinar/registration/cancel": Action(registration.webinar_registration_cancel, writes=True),
+    "webinar/uuid/list": Action(reports.webinar_uuid_list, writes=False),
+    "webinar/attendees/list": Action(reports.webinar_attendees_list, writes=False),
+    "webinar/polls": Action(reports.webinar_polls, writes=False),
+    "webinar/questions": Action(reports.webinar_questions, writes=False),
 }
 
 

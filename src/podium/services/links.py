@@ -27,6 +27,8 @@ class Admission:
     name: str
     email: str
     role: str  # "attendee" | "panelist"
+    registrant_pk: int | None = None
+    panelist_pk: int | None = None
 
 
 def admit(session: Session, webinar_id: str, token: str) -> Admission:
@@ -47,7 +49,9 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
         if person.status != APPROVED:
             raise LinkRefused("This registration is waiting for the host's approval.")
         name = f"{person.first_name} {person.last_name}"
-        return Admission(webinar.id, webinar.topic, name, person.email, "attendee")
+        return Admission(
+            webinar.id, webinar.topic, name, person.email, "attendee", registrant_pk=person.id
+        )
     panelist = session.execute(
         select(Panelist, Webinar)
         .join(Webinar, Webinar.seq == Panelist.webinar_seq)
@@ -57,7 +61,14 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
         raise LinkRefused("This link is not valid.")
     person_p, webinar = panelist
     _check_webinar(webinar, webinar_id)
-    return Admission(webinar.id, webinar.topic, person_p.name, person_p.email, "panelist")
+    return Admission(
+        webinar.id,
+        webinar.topic,
+        person_p.name,
+        person_p.email,
+        "panelist",
+        panelist_pk=person_p.id,
+    )
 
 
 def _check_webinar(webinar: Webinar, webinar_id: str) -> None:

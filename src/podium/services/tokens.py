@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,3 +89,23 @@ class Issuer:
 
     def zak(self, host_id: str, expires_at: datetime) -> str:
         return mint_zak(self.key, host_id, self.ids.secret_key()[:16], expires_at)
+
+
+def sign_pass(key: bytes, payload: dict[str, object]) -> str:
+    """A participant's pass in the live pages: the payload, readable, with a MAC."""
+    body = _urlsafe(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    mac = _urlsafe(hmac.new(key, b"pass:" + body.encode(), hashlib.sha256).digest()[:16])
+    return f"{body}.{mac}"
+
+
+def read_pass(key: bytes, token: str) -> dict[str, object] | None:
+    """The payload of a pass this instance signed, or None."""
+    body, _, mac = token.partition(".")
+    expected = _urlsafe(hmac.new(key, b"pass:" + body.encode(), hashlib.sha256).digest()[:16])
+    if not body or not hmac.compare_digest(mac, expected):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (binascii.Error, ValueError):  # pragma: no cover - the MAC already vouched for it
+        return None
+    return data if isinstance(data, dict) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import User, Webinar, WebinarInstance
@@ -20,6 +20,7 @@ from podium.services.schedules import (
     reconcile_occurrences,
     refresh_schedule_end,
 )
+from podium.services.sessions import close_open_attendance
 from podium.services.tokens import Issuer
 
 SCHEDULED = 5
@@ -218,6 +219,7 @@ def end_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
     ).scalars()
     for instance in running:
         instance.ended_at = now
+        close_open_attendance(session, instance, now)
     session.flush()
 
 
@@ -285,3 +287,8 @@ def get_open_webinar(session: Session, webinar_id: str, *, now: datetime) -> Web
         if webinar is not None:
             return webinar
     raise WebinarNotFound(webinar_id=text)
+
+
+def select_live_webinar(webinar_id: int) -> Select[Webinar]:
+    """The query for a webinar that exists and is not deleted (public, live pages)."""
+    return select(Webinar).where(Webinar.id == webinar_id, Webinar.deleted_at.is_(None))

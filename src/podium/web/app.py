@@ -9,7 +9,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from podium.settings import Settings
+from podium.web.live import Live, LiveHub, sweeper
 from podium.web.pages import Pages
+from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import make_api
 
@@ -22,13 +24,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         return PlainTextResponse("ok")
 
     pages = Pages(runtime)
+    hub = LiveHub()
+    live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/healthz", health),
-        Mount("/v1", make_api(runtime)),
+        Mount("/v1", make_api(runtime, hub)),
         Mount("/static", static, name="static"),
         *pages.routes(),
+        *Rooms(pages).routes(),
+        *live.routes(),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=sweeper(runtime))
     app.state.runtime = runtime
     return app

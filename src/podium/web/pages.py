@@ -23,7 +23,6 @@ from podium.api.registrant_params import read_attendee
 from podium.db.models import Webinar
 from podium.errors import ZoomError
 from podium.services import registrants, webinars
-from podium.services.links import LinkRefused, admit
 from podium.services.registrants import CHOOSE_OCCURRENCES, EACH_OCCURRENCE
 from podium.services.schedules import RECURRING_FIXED_TIME, occurrence_key
 from podium.web.forms import body_params
@@ -60,7 +59,6 @@ class Pages:
         return [
             Route("/webinar/register/{webinar_id}", self.register_form, methods=["GET"]),
             Route("/webinar/register/{webinar_id}", self.register_submit, methods=["POST"]),
-            Route("/w/{webinar_id}", self.personal_link, methods=["GET"]),
         ]
 
     # -- rendering ---------------------------------------------------------------------------
@@ -87,6 +85,12 @@ class Pages:
     def refused(self, request: Request, reason: str) -> Response:
         context = {"title": "This link does not open the webinar", "message": reason}
         return self.render(request, "error.html", context, status=403, headers=PRIVATE)
+
+    def new_csrf_cookie(self, request: Request) -> str:
+        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
+
+    def set_csrf_cookie(self, response: Response, cookie: str) -> None:
+        response.set_cookie(CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/")
 
     # -- CSRF --------------------------------------------------------------------------------
 
@@ -148,13 +152,11 @@ class Pages:
             )
         except ZoomError:
             return self.not_found(request)
-        cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
+        cookie = self.new_csrf_cookie(request)
         response = self.render(
             request, "register.html", self._form_context(request, webinar, choices, cookie)
         )
-        response.set_cookie(
-            CSRF_COOKIE, cookie, httponly=True, samesite="strict", path="/webinar/register"
-        )
+        self.set_csrf_cookie(response, cookie)
         return response
 
     async def register_submit(self, request: Request) -> Response:
@@ -227,16 +229,3 @@ class Pages:
             "chosen": chosen,
         }
         return self.render(request, "register.html", context, status=400)
-
-    # -- personal links ----------------------------------------------------------------------
-
-    async def personal_link(self, request: Request) -> Response:
-        webinar_id = request.path_params["webinar_id"]
-        token = request.query_params.get("tk", "")
-        try:
-            admission = self.runtime.run(
-                lambda session: admit(session, webinar_id, token), writes=False
-            )
-        except LinkRefused as refusal:
-            return self.refused(request, refusal.reason)
-        return self.render(request, "waiting.html", {"admission": admission}, headers=PRIVATE)

@@ -32,7 +32,7 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(settings: Settings, listener: socket.socket) -> None:
     """Serve on `listener` until interrupted (the database must already be migrated)."""
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="info", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="info", access_log=False, lifespan="on")
     uvicorn.Server(config).run(sockets=[listener])
 
 
@@ -82,7 +82,7 @@ class PodiumServer:
         self.settings = self.settings.with_public_url(self.root_url)
         app: Starlette = create_app(self.settings)
         self._runtime = app.state.runtime
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [listener]}, daemon=True, name="podium"

@@ -17,6 +17,7 @@ from podium.api.actions import ACTIONS, run_action
 from podium.api.params import Params
 from podium.errors import MethodNotAllowed, UnknownAction, ZoomError
 from podium.web.forms import body_params, parse_urlencoded
+from podium.web.live import LiveHub
 from podium.web.runtime import Runtime
 
 log = logging.getLogger("podium.v1")
@@ -26,7 +27,7 @@ def openapi_document() -> bytes:
     return files("podium").joinpath("openapi.yaml").read_bytes()
 
 
-def make_api(runtime: Runtime) -> Starlette:
+def make_api(runtime: Runtime, hub: LiveHub) -> Starlette:
     """The /v1 application."""
     settings = runtime.settings
     context = runtime.context
@@ -43,7 +44,10 @@ def make_api(runtime: Runtime) -> Starlette:
         )
         params = Params.merge(query=query, body=body)
         work = partial(run_action, action, params, context)
-        return JSONResponse(await runtime.transact(work, writes=action.writes))
+        answer = await runtime.transact(work, writes=action.writes)
+        if name == "webinar/end":  # every live page hears it, after the commit
+            hub.publish(int(answer["id"]), "ended", {})
+        return JSONResponse(answer)
 
     async def openapi(_request: Request) -> Response:
         return Response(document, media_type="application/yaml")

@@ -1,0 +1,100 @@
+"""Handlers of the ended-webinar reports: uuid/list, attendees/list, polls, questions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from podium.api.call import ApiCall, Json
+from podium.db.models import Webinar, WebinarInstance
+from podium.services import reports, webinars
+from podium.services.reports import AttendanceLine, minutes_in_session
+from podium.timestamps import format_timestamp
+
+
+def _webinar(call: ApiCall) -> Webinar:
+    call.host()
+    return webinars.get_webinar(call.session, call.account_id, call.params.required("id"))
+
+
+def _instance(call: ApiCall, webinar: Webinar) -> WebinarInstance:
+    uuid = call.params.optional("uuid", max_length=64)
+    # A uuid sent raw in a query string has its "+" turned into spaces: take them back.
+    return reports.ended_instance(
+        call.session, webinar, None if uuid is None else uuid.replace(" ", "+")
+    )
+
+
+def webinar_uuid_list(call: ApiCall) -> Json:
+    webinar = _webinar(call)
+    instances = reports.ended_instances(call.session, webinar)
+    return {
+        "webinars": [
+            {"uuid": i.uuid, "start_time": format_timestamp(i.started_at)} for i in instances
+        ]
+    }
+
+
+def _attendee(line: AttendanceLine, ended_at: str) -> Json:
+    custom = {item["title"]: item["value"] for item in json.loads(line.custom_questions)}
+    if line.joined_at is None:
+        times = {"join_time": "", "leave_time": "", "time_in_session": "0", "attended": "No"}
+    else:
+        left = line.left_at
+        minutes = minutes_in_session(line.joined_at, left) if left is not None else 0
+        times = {
+            "join_time": format_timestamp(line.joined_at),
+            "leave_time": format_timestamp(left) if left is not None else ended_at,
+            "time_in_session": str(minutes),
+            "attended": "Yes",
+        }
+    return {
+        "first_name": line.first_name,
+        "last_name": line.last_name,
+        "email": line.email,
+        **times,
+        "custom_questions": custom,
+        "questions": line.standard,
+    }
+
+
+def webinar_attendees_list(call: ApiCall) -> Json:
+    webinar = _webinar(call)
+    instance = _instance(call, webinar)
+    ended_at = format_timestamp(instance.ended_at)
+    lines = reports.attendance_lines(call.session, webinar, instance)
+    return {"attendees": [_attendee(line, ended_at) for line in lines]}
+
+
+def _grouped(
+    webinar: Webinar,
+    instance: WebinarInstance,
+    items: Iterable[tuple[str, str, str, str]],
+) -> Json:
+    """{id, uuid, start_time, questions: [{name, email, question_details}]}, per participant."""
+    people: dict[str, Json] = {}
+    for name, email, question, answer in items:
+        person = people.setdefault(
+            email.lower(), {"name": name, "email": email, "question_details": []}
+        )
+        person["question_details"].append({"question": question, "answer": answer})
+    return {
+        "id": webinar.id,
+        "uuid": instance.uuid,
+        "start_time": format_timestamp(instance.started_at),
+        "questions": list(people.values()),
+    }
+
+
+def webinar_polls(call: ApiCall) -> Json:
+    webinar = _webinar(call)
+    instance = _instance(call, webinar)
+    answers = reports.poll_answers(call.session, instance)
+    return _grouped(webinar, instance, ((a.name, a.email, a.question, a.answer) for a in answers))
+
+
+def webinar_questions(call: ApiCall) -> Json:
+    webinar = _webinar(call)
+    instance = _instance(call, webinar)
+    asked = reports.qa_questions(call.session, instance)
+    return _grouped(webinar, instance, ((q.name, q.email, q.question, q.answer) for q in asked))

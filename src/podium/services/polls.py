@@ -1,0 +1,204 @@
+"""Polls of a webinar and the answers given during a session; Q&A questions and replies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from podium.db.models import Poll, PollAnswer, QaQuestion, Webinar, WebinarInstance
+from podium.errors import InvalidParameter
+from podium.services.sessions import Participant
+
+SINGLE, MULTIPLE = "single", "multiple"
+MAX_QUESTIONS, MAX_ANSWERS = 20, 10
+
+
+@dataclass(frozen=True)
+class PollQuestion:
+    name: str
+    type: str
+    answers: tuple[str, ...]
+
+
+def _text(value: object, what: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
+        raise InvalidParameter(name="poll", reason=f"{what} needs 1 to {limit} characters.")
+    return value.strip()
+
+
+def parse_poll(data: object) -> tuple[str, tuple[PollQuestion, ...]]:
+    """A poll definition: {"title", "questions": [{"name", "type", "answers": [...]}]}."""
+    if not isinstance(data, dict):
+        raise InvalidParameter(name="poll", reason="It must be a JSON object.")
+    title = _text(data.get("title"), "title", 300)
+    raw_questions = data.get("questions")
+    if not isinstance(raw_questions, list) or not 1 <= len(raw_questions) <= MAX_QUESTIONS:
+        raise InvalidParameter(name="poll", reason=f"questions: 1 to {MAX_QUESTIONS} objects.")
+    questions = []
+    for item in raw_questions:
+        if not isinstance(item, dict):
+            raise InvalidParameter(name="poll", reason="Each question must be an object.")
+        kind = item.get("type", SINGLE)
+        if kind not in (SINGLE, MULTIPLE):
+            raise InvalidParameter(name="poll", reason='type is "single" or "multiple".')
+        answers = item.get("answers")
+        if not isinstance(answers, list) or not 2 <= len(answers) <= MAX_ANSWERS:
+            raise InvalidParameter(name="poll", reason=f"answers: 2 to {MAX_ANSWERS} choices.")
+        choices = tuple(_text(answer, "an answer", 300) for answer in answers)
+        if len(set(choices)) != len(choices):
+            raise InvalidParameter(name="poll", reason="answers must differ.")
+        questions.append(PollQuestion(_text(item.get("name"), "a question", 300), kind, choices))
+    return title, tuple(questions)
+
+
+def create_poll(
+    session: Session,
+    webinar: Webinar,
+    title: str,
+    questions: tuple[PollQuestion, ...],
+    *,
+    now: datetime,
+) -> Poll:
+    payload = [{"name": q.name, "type": q.type, "answers": list(q.answers)} for q in questions]
+    poll = Poll(webinar_seq=webinar.seq, title=title, questions=json.dumps(payload), created_at=now)
+    session.add(poll)
+    session.flush()
+    return poll
+
+
+def list_polls(session: Session, webinar: Webinar) -> list[Poll]:
+    return list(
+        session.execute(
+            select(Poll).where(Poll.webinar_seq == webinar.seq).order_by(Poll.id)
+        ).scalars()
+    )
+
+
+def get_poll(session: Session, webinar: Webinar, poll_id: int) -> Poll:
+    poll = session.execute(
+        select(Poll).where(Poll.id == poll_id, Poll.webinar_seq == webinar.seq)
+    ).scalar_one_or_none()
+    if poll is None:
+        raise InvalidParameter(name="poll_id", reason="No such poll in this webinar.")
+    return poll
+
+
+def poll_questions(poll: Poll) -> list[PollQuestion]:
+    return [
+        PollQuestion(q["name"], q["type"], tuple(q["answers"])) for q in json.loads(poll.questions)
+    ]
+
+
+def vote(
+    session: Session,
+    poll: Poll,
+    instance: WebinarInstance,
+    participant: Participant,
+    choices: dict[str, list[str]],
+    *,
+    now: datetime,
+) -> None:
+    """A participant's answers to a poll; answering again replaces the earlier answers."""
+    rows = []
+    for question in poll_questions(poll):
+        picked = choices.get(question.name, [])
+        if not picked:
+            continue
+        if any(answer not in question.answers for answer in picked) or (
+            question.type == SINGLE and len(picked) != 1
+        ):
+            raise InvalidParameter(name="answers", reason=f"Not a valid answer to {question.name}")
+        ordered = [answer for answer in question.answers if answer in picked]
+        rows.append(
+            PollAnswer(
+                poll_id=poll.id,
+                instance_id=instance.id,
+                name=participant.name,
+                email=participant.email,
+                question=question.name,
+                answer=";".join(ordered),
+                answered_at=now,
+            )
+        )
+    if not rows:
+        raise InvalidParameter(name="answers", reason="Answer at least one question.")
+    session.execute(
+        delete(PollAnswer).where(
+            PollAnswer.poll_id == poll.id,
+            PollAnswer.instance_id == instance.id,
+            PollAnswer.email == participant.email,
+        )
+    )
+    session.add_all(rows)
+    session.flush()
+
+
+def poll_results(
+    session: Session, poll: Poll, instance: WebinarInstance
+) -> dict[str, dict[str, int]]:
+    """Votes per answer per question, for the host's console."""
+    results = {q.name: dict.fromkeys(q.answers, 0) for q in poll_questions(poll)}
+    answers = session.execute(
+        select(PollAnswer.question, PollAnswer.answer).where(
+            PollAnswer.poll_id == poll.id, PollAnswer.instance_id == instance.id
+        )
+    ).all()
+    for question, answer in answers:
+        for choice in answer.split(";"):
+            if choice in results.get(question, {}):
+                results[question][choice] += 1
+    return results
+
+
+def ask(
+    session: Session,
+    instance: WebinarInstance,
+    participant: Participant,
+    question: str,
+    *,
+    now: datetime,
+) -> QaQuestion:
+    text = question.strip()
+    if not text or len(text) > 2000:
+        raise InvalidParameter(name="question", reason="A question needs 1 to 2000 characters.")
+    row = QaQuestion(
+        instance_id=instance.id,
+        name=participant.name,
+        email=participant.email,
+        question=text,
+        answer="",
+        asked_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reply(
+    session: Session, instance: WebinarInstance, question_id: int, answer: str, *, now: datetime
+) -> QaQuestion:
+    text = answer.strip()
+    if not text or len(text) > 2000:
+        raise InvalidParameter(name="answer", reason="An answer needs 1 to 2000 characters.")
+    row = session.execute(
+        select(QaQuestion).where(
+            QaQuestion.id == question_id, QaQuestion.instance_id == instance.id
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise InvalidParameter(name="question_id", reason="No such question in this session.")
+    row.answer, row.answered_at = text, now
+    session.flush()
+    return row
+
+
+def list_questions(session: Session, instance: WebinarInstance) -> list[QaQuestion]:
+    return list(
+        session.execute(
+            select(QaQuestion).where(QaQuestion.instance_id == instance.id).order_by(QaQuestion.id)
+        ).scalars()
+    )

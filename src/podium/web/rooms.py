@@ -1,0 +1,188 @@
+"""Entering a webinar: the host's start link, the public join link, personal links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from podium.api.webinar_params import valid_email
+from podium.db.models import Webinar
+from podium.errors import ZoomError
+from podium.services import polls, sessions, webinars
+from podium.services.links import LinkRefused, admit
+from podium.services.rooms import check_entry, check_password
+from podium.services.sessions import Participant
+from podium.services.tokens import zak_expiry
+from podium.services.webinars import NO_REGISTRATION
+from podium.web.forms import body_params
+from podium.web.live import HOST, issue_pass
+from podium.web.pages import PRIVATE, Pages
+
+ROOM_HOURS = 12
+
+
+class Rooms:
+    """/s/<id>?zak= (host console), /j/<id> (anyone, when there is no registration), /w/<id>."""
+
+    def __init__(self, pages: Pages) -> None:
+        self.pages = pages
+        self.runtime = pages.runtime
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/s/{webinar_id}", self.console, methods=["GET"]),
+            Route("/j/{webinar_id}", self.join_form, methods=["GET"]),
+            Route("/j/{webinar_id}", self.join_submit, methods=["POST"]),
+            Route("/w/{webinar_id}", self.personal_link, methods=["GET"]),
+        ]
+
+    def _webinar(self, session: Session, webinar_id: str) -> Webinar | None:
+        if not webinar_id.isdigit() or len(webinar_id) > 11:
+            return None
+        return session.execute(webinars.select_live_webinar(int(webinar_id))).scalar_one_or_none()
+
+    def room(self, request: Request, webinar: Webinar, participant: Participant) -> Response:
+        token = issue_pass(self.runtime, webinar.id, participant, ROOM_HOURS)
+        context = {"webinar": webinar, "participant": participant, "pass": token}
+        return self.pages.render(request, "room.html", context, headers=PRIVATE)
+
+    # -- the host ----------------------------------------------------------------------------
+
+    def _console_context(self, session: Session, webinar_id: str, zak: str) -> dict[str, Any]:
+        webinar = self._webinar(session, webinar_id)
+        if webinar is None:
+            raise LinkRefused("This start link is not valid.")
+        expires = zak_expiry(self.runtime.context.issuer.key, webinar.host.host_id, zak)
+        if expires is None:
+            raise LinkRefused("This start link is not valid.")
+        now = self.runtime.context.clock.now()
+        if expires <= now:
+            raise LinkRefused("This start link has expired: get a new one with webinar/get.")
+        instance = sessions.running_instance(session, webinar)
+        return {
+            "webinar": webinar,
+            "expires": expires,
+            "polls": [
+                (poll, polls.poll_questions(poll)) for poll in polls.list_polls(session, webinar)
+            ],
+            "questions": [] if instance is None else polls.list_questions(session, instance),
+        }
+
+    async def console(self, request: Request) -> Response:
+        webinar_id = request.path_params["webinar_id"]
+        zak = request.query_params.get("zak", "")
+        try:
+            context = self.runtime.run(
+                lambda s: self._console_context(s, webinar_id, zak), writes=False
+            )
+        except LinkRefused as refusal:
+            return self.pages.refused(request, refusal.reason)
+        webinar: Webinar = context["webinar"]
+        host = Participant(role=HOST, name="Host", email=webinar.host.email)
+        expires: datetime = context["expires"]
+        hours = (expires - self.runtime.context.clock.now()).total_seconds() / 3600
+        context["pass"] = issue_pass(self.runtime, webinar.id, host, hours)
+        return self.pages.render(request, "console.html", context, headers=PRIVATE)
+
+    # -- anyone (webinars without registration) ----------------------------------------------
+
+    async def join_form(self, request: Request) -> Response:
+        webinar = self.runtime.run(
+            lambda s: self._webinar(s, request.path_params["webinar_id"]), writes=False
+        )
+        if webinar is None:
+            return self.pages.not_found(request)
+        if webinar.approval_type != NO_REGISTRATION:
+            registration_url = self.runtime.context.urls.registration_url(webinar.id)
+            return self.pages.render(
+                request,
+                "register_first.html",
+                {"webinar": webinar, "registration_url": registration_url},
+            )
+        cookie = self.pages.new_csrf_cookie(request)
+        response = self.pages.render(
+            request,
+            "join.html",
+            {
+                "webinar": webinar,
+                "csrf": self.pages.csrf_field(cookie),
+                "error": None,
+                "values": {},
+            },
+        )
+        self.pages.set_csrf_cookie(response, cookie)
+        return response
+
+    async def join_submit(self, request: Request) -> Response:
+        settings = self.runtime.settings
+        try:
+            form = dict(
+                await body_params(
+                    request, limit=settings.max_body_bytes, max_fields=settings.max_form_fields
+                )
+            )
+        except ZoomError as error:
+            return self.pages.refused(request, str(error))
+        if not self.pages.csrf_ok(request, form.get("csrf", "")):
+            return self.pages.refused(request, "This form expired or came from another site.")
+        webinar = self.runtime.run(
+            lambda s: self._webinar(s, request.path_params["webinar_id"]), writes=False
+        )
+        if webinar is None or webinar.approval_type != NO_REGISTRATION:
+            return self.pages.not_found(request)
+        try:
+            participant = self._walk_in(webinar, form)
+        except (LinkRefused, ZoomError) as refusal:
+            message = refusal.reason if isinstance(refusal, LinkRefused) else str(refusal)
+            return self.pages.render(
+                request,
+                "join.html",
+                {
+                    "webinar": webinar,
+                    "csrf": form.get("csrf", ""),
+                    "error": message,
+                    "values": {"name": form.get("name", ""), "email": form.get("email", "")},
+                },
+                status=400,
+            )
+        return self.room(request, webinar, participant)
+
+    def _walk_in(self, webinar: Webinar, form: dict[str, str]) -> Participant:
+        name = " ".join(form.get("name", "").split())
+        if not name or len(name) > 300:
+            raise LinkRefused("Give your name (at most 300 characters).")
+        email = valid_email(form.get("email", "").strip(), "email")
+        check_entry(webinar, email)
+        check_password(webinar, form.get("password", ""))
+        return Participant(role="attendee", name=name, email=email)
+
+    # -- personal links ----------------------------------------------------------------------
+
+    async def personal_link(self, request: Request) -> Response:
+        webinar_id = request.path_params["webinar_id"]
+        token = request.query_params.get("tk", "")
+
+        def enter(session: Session) -> tuple[Webinar, Participant]:
+            admission = admit(session, webinar_id, token)
+            webinar = self._webinar(session, webinar_id)
+            if webinar is None:  # pragma: no cover - admit() already checked it
+                raise LinkRefused("This link is not valid.")
+            check_entry(webinar, admission.email)
+            return webinar, Participant(
+                role=admission.role,
+                name=admission.name,
+                email=admission.email,
+                registrant_pk=admission.registrant_pk,
+                panelist_pk=admission.panelist_pk,
+            )
+
+        try:
+            webinar, participant = self.runtime.run(enter, writes=False)
+        except LinkRefused as refusal:
+            return self.pages.refused(request, refusal.reason)
+        return self.room(request, webinar, participant)

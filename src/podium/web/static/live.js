@@ -102,7 +102,10 @@
     on("presence", (presence) => { $("present").textContent = presence.present; });
     on("results", (results) => {
       const target = document.querySelector(`[data-testid=results-${results.poll_id}]`);
-      if (target) { target.textContent = JSON.stringify(results.results); }
+      if (target) {
+        target.textContent = Object.entries(results.results).map(([question, counts]) =>
+          `${question} ${Object.entries(counts).map(([a, n]) => `${a}: ${n}`).join(", ")}`).join("\n");
+      }
     });
   }
 

@@ -20,9 +20,15 @@ class Api:
         self.server, self.account = server, account
 
     def __call__(self, action: str, **params: Any) -> Any:
-        response = httpx2.post(f"{self.server.base_url}/{action}", data={
-            "api_key": self.account.api_key, "api_secret": self.account.api_secret,
-            "host_id": self.account.host_id, **params})
+        response = httpx2.post(
+            f"{self.server.base_url}/{action}",
+            data={
+                "api_key": self.account.api_key,
+                "api_secret": self.account.api_secret,
+                "host_id": self.account.host_id,
+                **params,
+            },
+        )
         return response.json()
 
 
@@ -36,12 +42,21 @@ def test_a_webinar_runs_and_its_reports_tell_the_story(
     browser: Browser, server: PodiumServer, fresh_account: TestAccount
 ) -> None:
     api = Api(server, fresh_account)
-    webinar = api("webinar/create", topic="Live launch", approval_type=0,
-                  start_time="2099-01-01T10:00:00Z")
-    people = [api("webinar/register", id=webinar["id"], email=f"{who.lower()}@guests.test",
-                  first_name=who, last_name="Guest", city="Paris" if who == "Ann" else "",
-                  custom_questions='[{"title": "Team", "value": "Blue"}]')
-              for who in ("Ann", "Ben", "Cat")]
+    webinar = api(
+        "webinar/create", topic="Live launch", approval_type=0, start_time="2099-01-01T10:00:00Z"
+    )
+    people = [
+        api(
+            "webinar/register",
+            id=webinar["id"],
+            email=f"{who.lower()}@guests.test",
+            first_name=who,
+            last_name="Guest",
+            city="Paris" if who == "Ann" else "",
+            custom_questions='[{"title": "Team", "value": "Blue"}]',
+        )
+        for who in ("Ann", "Ben", "Cat")
+    ]
     before = api("webinar/attendees/list", id=webinar["id"])
 
     ann = open_page(browser, people[0]["join_url"])
@@ -89,24 +104,52 @@ def test_a_webinar_runs_and_its_reports_tell_the_story(
     assert got["status"] == 2
     rows = attendees["attendees"]
     assert [(r["first_name"], r["attended"]) for r in rows] == [
-        ("Ann", "Yes"), ("Ben", "Yes"), ("Cat", "No")]
-    assert all(r["join_time"] and r["leave_time"] and r["time_in_session"] == "0"
-               for r in rows[:2])
+        ("Ann", "Yes"),
+        ("Ben", "Yes"),
+        ("Cat", "No"),
+    ]
+    assert all(r["join_time"] and r["leave_time"] and r["time_in_session"] == "0" for r in rows[:2])
     assert rows[0]["custom_questions"] == {"Team": "Blue"}
     assert rows[0]["questions"] == {"city": "Paris"}
-    assert rows[2] == {"first_name": "Cat", "last_name": "Guest", "email": "cat@guests.test",
-                       "join_time": "", "leave_time": "", "time_in_session": "0",
-                       "attended": "No", "custom_questions": {"Team": "Blue"}, "questions": {}}
-    assert poll_report == {"id": webinar["id"], "uuid": run["uuid"],
-                           "start_time": run["start_time"], "questions": [
-        {"name": "Ann Guest", "email": "ann@guests.test",
-         "question_details": [{"question": "How is it going?", "answer": "Great"}]},
-        {"name": "Ben Guest", "email": "ben@guests.test",
-         "question_details": [{"question": "How is it going?", "answer": "Fine"}]},
-    ]}
-    assert questions == {"id": webinar["id"], "uuid": run["uuid"],
-                         "start_time": run["start_time"], "questions": [
-        {"name": "Ann Guest", "email": "ann@guests.test",
-         "question_details": [{"question": "Will slides be shared?",
-                               "answer": "Yes, tonight."}]},
-    ]}
+    assert rows[2] == {
+        "first_name": "Cat",
+        "last_name": "Guest",
+        "email": "cat@guests.test",
+        "join_time": "",
+        "leave_time": "",
+        "time_in_session": "0",
+        "attended": "No",
+        "custom_questions": {"Team": "Blue"},
+        "questions": {},
+    }
+    assert poll_report == {
+        "id": webinar["id"],
+        "uuid": run["uuid"],
+        "start_time": run["start_time"],
+        "questions": [
+            {
+                "name": "Ann Guest",
+                "email": "ann@guests.test",
+                "question_details": [{"question": "How is it going?", "answer": "Great"}],
+            },
+            {
+                "name": "Ben Guest",
+                "email": "ben@guests.test",
+                "question_details": [{"question": "How is it going?", "answer": "Fine"}],
+            },
+        ],
+    }
+    assert questions == {
+        "id": webinar["id"],
+        "uuid": run["uuid"],
+        "start_time": run["start_time"],
+        "questions": [
+            {
+                "name": "Ann Guest",
+                "email": "ann@guests.test",
+                "question_details": [
+                    {"question": "Will slides be shared?", "answer": "Yes, tonight."}
+                ],
+            },
+        ],
+    }

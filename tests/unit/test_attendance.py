@@ -1,0 +1,114 @@
+"""Attendance arithmetic and the life of a session, on a real database session."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from podium.db.models import Attendance, User, Webinar
+from podium.ids import Ids
+from podium.recurrence import parse_recurrence
+from podium.services import sessions, webinars
+from podium.services.reports import minutes_in_session
+from podium.services.sessions import Participant
+from podium.services.tokens import Issuer
+from podium.services.webinars import WebinarSettings
+from tests.conftest import NOW, AccountKeys
+
+WALK_IN = Participant("attendee", "Walk In", "walk@x.io")
+
+
+def at(minutes: float) -> datetime:
+    return NOW + timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(0, 0), (59, 0), (60, 1), (119, 1), (3600, 60), (-5, 0)],
+)
+def test_minutes_in_session_are_whole_minutes(seconds: int, expected: int) -> None:
+    assert minutes_in_session(NOW, NOW + timedelta(seconds=seconds)) == expected
+
+
+def make_webinar(session: Session, account: AccountKeys, **settings: object) -> Webinar:
+    host = session.execute(select(User).where(User.host_id == account.host_id)).scalar_one()
+    issuer = Issuer(ids=Ids.seeded(5), key=b"k" * 32)
+    return webinars.create_webinar(
+        session,
+        host,
+        WebinarSettings(topic="T", **settings),  # type: ignore[arg-type]
+        issuer=issuer,
+        now=NOW,
+    )
+
+
+def rows(session: Session) -> list[tuple[datetime, datetime | None]]:
+    session.expire_all()
+    return [
+        (r.joined_at, r.left_at)
+        for r in session.execute(select(Attendance).order_by(Attendance.id)).scalars()
+    ]
+
+
+def test_rejoins_make_new_rows_and_the_end_closes_open_ones(
+    session: Session, account: AccountKeys
+) -> None:
+    webinar = make_webinar(session, account)
+    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
+    first = sessions.join(session, instance, WALK_IN, now=at(1))
+    sessions.leave(session, first.id, now=at(5))
+    sessions.join(session, instance, WALK_IN, now=at(7))
+
+    webinars.end_webinar(session, webinar, now=at(30))
+    sessions.leave(session, first.id, now=at(40))  # a late disconnect changes nothing
+
+    assert rows(session) == [(at(1), at(5)), (at(7), at(30))]
+    assert instance.ended_at == at(30)
+
+
+def test_lost_connections_close_at_the_last_heartbeat(
+    session: Session, account: AccountKeys
+) -> None:
+    webinar = make_webinar(session, account)
+    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
+    lost = sessions.join(session, instance, WALK_IN, now=at(1))
+    alive = sessions.join(session, instance, WALK_IN, now=at(1))
+    assert sessions.heartbeat(session, lost.id, now=at(2))
+    assert sessions.heartbeat(session, alive.id, now=at(10))
+
+    closed = sessions.close_lost_connections(session, now=at(10), timeout=timedelta(seconds=30))
+
+    assert closed == 1
+    assert rows(session) == [(at(1), at(2)), (at(1), None)]
+    assert not sessions.heartbeat(session, lost.id, now=at(11))
+    assert sessions.count_present(session, instance) == 1
+
+
+def test_recurring_session_belongs_to_the_current_or_next_occurrence(
+    session: Session, account: AccountKeys
+) -> None:
+    webinar = make_webinar(
+        session,
+        account,
+        type=9,
+        start_at=datetime(2026, 1, 15, 11, 30, tzinfo=UTC),
+        duration=60,
+        recurrence=parse_recurrence(json.loads('{"type": 1, "end_times": 3}')),
+    )
+    current = sessions.current_occurrence(webinar, NOW)
+    later = sessions.current_occurrence(webinar, NOW + timedelta(hours=2))
+    after_all = sessions.current_occurrence(webinar, NOW + timedelta(days=5))
+
+    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(2), now=NOW)
+
+    assert current is not None
+    assert later is not None
+    assert current.start_at == datetime(2026, 1, 15, 11, 30, tzinfo=UTC)
+    assert later.start_at == datetime(2026, 1, 16, 11, 30, tzinfo=UTC)
+    assert after_all is None
+    assert instance.occurrence_pk == current.id
+    assert sessions.current_occurrence(make_webinar(session, account), NOW) is None

@@ -23,6 +23,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_form_fields: int = 200
     zak_lifetime_seconds: int = 2 * 60 * 60
+    heartbeat_timeout_seconds: int = 30  # a live connection silent this long has left
     sqlite_synchronous: str = "FULL"  # durable commits; see docs/architecture.md
 
     @classmethod
@@ -38,6 +39,8 @@ class Settings:
             values["secret_key"] = env["PODIUM_SECRET_KEY"]
         if "PODIUM_ZAK_LIFETIME_SECONDS" in env:
             values["zak_lifetime_seconds"] = int(env["PODIUM_ZAK_LIFETIME_SECONDS"])
+        if "PODIUM_HEARTBEAT_TIMEOUT_SECONDS" in env:
+            values["heartbeat_timeout_seconds"] = int(env["PODIUM_HEARTBEAT_TIMEOUT_SECONDS"])
         if "PODIUM_SQLITE_SYNCHRONOUS" in env:
             values["sqlite_synchronous"] = env["PODIUM_SQLITE_SYNCHRONOUS"].upper()
         values.update({key: value for key, value in overrides.items() if value is not None})

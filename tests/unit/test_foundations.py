@@ -25,6 +25,7 @@ def test_settings_from_env_reads_podium_variables_and_overrides_win() -> None:
         "PODIUM_SECRET_KEY": "s3cret",
         "PODIUM_ZAK_LIFETIME_SECONDS": "60",
         "PODIUM_SQLITE_SYNCHRONOUS": "normal",
+        "PODIUM_HEARTBEAT_TIMEOUT_SECONDS": "45",
         "UNRELATED": "x",
     }
 
@@ -36,6 +37,7 @@ def test_settings_from_env_reads_podium_variables_and_overrides_win() -> None:
         secret_key="s3cret",
         zak_lifetime_seconds=60,
         sqlite_synchronous="NORMAL",
+        heartbeat_timeout_seconds=45,
     )
 
 

@@ -10,6 +10,7 @@ from starlette.staticfiles import StaticFiles
 
 from podium.settings import Settings
 from podium.web.live import Live, LiveHub, sweeper
+from podium.web.manage import Manage
 from podium.web.pages import Pages
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
@@ -34,6 +35,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *pages.routes(),
         *Rooms(pages).routes(),
         *live.routes(),
+        *Manage(runtime).routes(),
     ]
     app = Starlette(routes=routes, lifespan=sweeper(runtime))
     app.state.runtime = runtime

@@ -32,7 +32,6 @@ from podium.web.runtime import Runtime
 
 HOST, PANELIST, ATTENDEE = "host", "panelist", "attendee"
 HEARTBEAT_SECONDS = 10.0
-HEARTBEAT_TIMEOUT = timedelta(seconds=30)
 log = logging.getLogger("podium.live")
 
 
@@ -40,10 +39,12 @@ def sweeper(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextManag
     """The app's lifespan: close attendance whose connection was lost (or left open by a
     restart) at its last heartbeat, at start and every heartbeat period after."""
 
+    timeout = timedelta(seconds=runtime.settings.heartbeat_timeout_seconds)
+
     def sweep() -> None:
         now = runtime.context.clock.now()
         runtime.run(
-            lambda s: sessions.close_lost_connections(s, now=now, timeout=HEARTBEAT_TIMEOUT),
+            lambda s: sessions.close_lost_connections(s, now=now, timeout=timeout),
             writes=True,
         )
 

@@ -318,3 +318,13 @@ def test_pass_expires(client: TestClient, account: AccountKeys, clock: FixedCloc
     clock.advance(hours=2, seconds=1)
 
     assert act(client, webinar_id, token, "start") == (403, {"error": "This pass is not valid."})
+
+
+def test_v1_end_tells_every_live_page(client: TestClient, account: AccountKeys) -> None:
+    webinar_id = create_webinar(client, account)
+    app: Any = client.app
+    listener = app.state.hub.subscribe(webinar_id, "attendee")
+
+    v1(client, "webinar/end", account.host_params(id=webinar_id))
+
+    assert listener.queue.get_nowait() == ("ended", {})

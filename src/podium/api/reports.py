@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from podium.api.call import ApiCall, Json
@@ -36,7 +35,6 @@ def webinar_uuid_list(call: ApiCall) -> Json:
 
 
 def _attendee(line: AttendanceLine, ended_at: str) -> Json:
-    custom = {item["title"]: item["value"] for item in json.loads(line.custom_questions)}
     if line.joined_at is None:
         times = {"join_time": "", "leave_time": "", "time_in_session": "0", "attended": "No"}
     else:
@@ -53,7 +51,7 @@ def _attendee(line: AttendanceLine, ended_at: str) -> Json:
         "last_name": line.last_name,
         "email": line.email,
         **times,
-        "custom_questions": custom,
+        "custom_questions": line.custom_questions,
         "questions": line.standard,
     }
 

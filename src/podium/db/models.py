@@ -253,7 +253,11 @@ class Attendance(Base):
     """One join of one participant to an instance; a re-join is a new row."""
 
     __tablename__ = "attendances"
-    __table_args__ = (Index("ix_attendances_instance", "instance_id", "joined_at"),)
+    __table_args__ = (
+        Index("ix_attendances_instance", "instance_id", "joined_at"),
+        Index("ix_attendances_registrant", "registrant_pk", "instance_id"),
+        Index("ix_attendances_open", "left_at", "last_seen_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("webinar_instances.id", ondelete="CASCADE"))

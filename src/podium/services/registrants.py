@@ -335,13 +335,19 @@ def _still_registered_elsewhere(
 
 
 def _page(
-    session: Session, conditions: list[ColumnElement[bool]], page: Page, *, dense: bool
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    page: Page,
+    *,
+    dense: bool,
+    total: int | None = None,
 ) -> tuple[int, list[Registrant]]:
-    total = int(
-        session.execute(
-            select(func.count()).select_from(Registrant).where(*conditions)
-        ).scalar_one()
-    )
+    if total is None:
+        total = int(
+            session.execute(
+                select(func.count()).select_from(Registrant).where(*conditions)
+            ).scalar_one()
+        )
     if page.offset >= total:
         return total, []
     query = select(Registrant).where(*conditions).order_by(Registrant.position).limit(page.size)
@@ -364,8 +370,10 @@ def list_registration(
 ) -> tuple[int, list[Registrant]]:
     """Everyone who registered (any status), optionally only those of one occurrence."""
     conditions: list[ColumnElement[bool]] = [Registrant.webinar_seq == webinar.seq]
+    # Everyone ever registered is 1..registrant_total: no COUNT over a large webinar.
+    everyone = webinar.registrant_total
     if occurrence_id is None:
-        return _page(session, conditions, page, dense=True)
+        return _page(session, conditions, page, dense=True, total=everyone)
     occurrence = find_occurrence(webinar, occurrence_id)
     if webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES):
         conditions.append(
@@ -376,4 +384,4 @@ def list_registration(
             )
         )
         return _page(session, conditions, page, dense=False)
-    return _page(session, conditions, page, dense=True)
+    return _page(session, conditions, page, dense=True, total=everyone)

@@ -39,4 +39,5 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=sweeper(runtime))
     app.state.runtime = runtime
+    app.state.hub = hub
     return app

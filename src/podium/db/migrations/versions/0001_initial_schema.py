@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 21:28:17.225996
+Create Date: 2026-11-23 21:58:57.921482
 """
 
 from __future__ import annotations
@@ -325,6 +325,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("attendances", schema=None) as batch_op:
         batch_op.create_index("ix_attendances_instance", ["instance_id", "joined_at"], unique=False)
+        batch_op.create_index("ix_attendances_open", ["left_at", "last_seen_at"], unique=False)
+        batch_op.create_index(
+            "ix_attendances_registrant", ["registrant_pk", "instance_id"], unique=False
+        )
 
     op.create_table(
         "poll_answers",
@@ -386,6 +390,8 @@ def downgrade() -> None:
 
     op.drop_table("poll_answers")
     with op.batch_alter_table("attendances", schema=None) as batch_op:
+        batch_op.drop_index("ix_attendances_registrant")
+        batch_op.drop_index("ix_attendances_open")
         batch_op.drop_index("ix_attendances_instance")
 
     op.drop_table("attendances")

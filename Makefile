@@ -48,5 +48,10 @@ test-again: $(VENV)/dev-installed tests/node/node_modules/.installed chromium
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 
+# Benchmarks (bounded: about 3 minutes); figures and their reading go to bench/README.md.
+bench: $(VENV)/dev-installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

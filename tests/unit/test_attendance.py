@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from podium.db.models import Attendance, User, Webinar
+from podium.db.functions import utc_text, whole_minutes
+from podium.db.models import Attendance, User, UtcDateTime, Webinar
 from podium.ids import Ids
 from podium.recurrence import parse_recurrence
 from podium.services import sessions, webinars
-from podium.services.reports import minutes_in_session
 from podium.services.sessions import Participant
 from podium.services.tokens import Issuer
 from podium.services.webinars import WebinarSettings
@@ -28,10 +28,20 @@ def at(minutes: float) -> datetime:
 
 @pytest.mark.parametrize(
     ("seconds", "expected"),
-    [(0, 0), (59, 0), (60, 1), (119, 1), (3600, 60), (-5, 0)],
+    [(0, 0), (59, 0), (60, 1), (119, 1), (3600, 60), (86_399, 1439)],
 )
-def test_minutes_in_session_are_whole_minutes(seconds: int, expected: int) -> None:
-    assert minutes_in_session(NOW, NOW + timedelta(seconds=seconds)) == expected
+def test_minutes_in_session_are_whole_minutes_in_the_database(
+    seconds: int, expected: int, session: Session
+) -> None:
+    later = NOW + timedelta(seconds=seconds)
+    row = session.execute(
+        select(
+            whole_minutes(literal(NOW, UtcDateTime), literal(later, UtcDateTime)),
+            utc_text(literal(later, UtcDateTime)),
+        )
+    ).one()
+
+    assert tuple(row) == (expected, later.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def make_webinar(session: Session, account: AccountKeys, **settings: object) -> Webinar:

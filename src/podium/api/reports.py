@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from podium.api.call import ApiCall, Json
 from podium.db.models import Webinar, WebinarInstance
 from podium.services import reports, webinars
-from podium.services.reports import AttendanceLine, minutes_in_session
+from podium.services.reports import AttendanceLine
 from podium.timestamps import format_timestamp
 
 
@@ -34,23 +34,15 @@ def webinar_uuid_list(call: ApiCall) -> Json:
     }
 
 
-def _attendee(line: AttendanceLine, ended_at: str) -> Json:
-    if line.joined_at is None:
-        times = {"join_time": "", "leave_time": "", "time_in_session": "0", "attended": "No"}
-    else:
-        left = line.left_at
-        minutes = minutes_in_session(line.joined_at, left) if left is not None else 0
-        times = {
-            "join_time": format_timestamp(line.joined_at),
-            "leave_time": format_timestamp(left) if left is not None else ended_at,
-            "time_in_session": str(minutes),
-            "attended": "Yes",
-        }
+def _attendee(line: AttendanceLine) -> Json:
     return {
         "first_name": line.first_name,
         "last_name": line.last_name,
         "email": line.email,
-        **times,
+        "join_time": line.join_time,
+        "leave_time": line.leave_time,
+        "time_in_session": str(line.minutes),
+        "attended": "Yes" if line.join_time else "No",
         "custom_questions": line.custom_questions,
         "questions": line.standard,
     }
@@ -59,9 +51,8 @@ def _attendee(line: AttendanceLine, ended_at: str) -> Json:
 def webinar_attendees_list(call: ApiCall) -> Json:
     webinar = _webinar(call)
     instance = _instance(call, webinar)
-    ended_at = format_timestamp(instance.ended_at)
     lines = reports.attendance_lines(call.session, webinar, instance)
-    return {"attendees": [_attendee(line, ended_at) for line in lines]}
+    return {"attendees": [_attendee(line) for line in lines]}
 
 
 def _grouped(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 
+from podium.db.functions import utc_text, whole_minutes
 from podium.db.models import (
     Attendance,
     OccurrenceRegistration,
@@ -41,20 +41,19 @@ STANDARD_QUESTIONS = (
 
 @dataclass(frozen=True)
 class AttendanceLine:
-    """One row of attendees/list: a join, or an approved registrant who never came."""
+    """One row of attendees/list: a join, or an approved registrant who never came.
+
+    Times arrive already as v1 text from the database ("" for someone who never joined).
+    """
 
     first_name: str
     last_name: str
     email: str
-    joined_at: datetime | None
-    left_at: datetime | None
+    join_time: str
+    leave_time: str
+    minutes: int
     custom_questions: dict[str, str]  # the registrant's answers by title ({} for walk-ins)
     standard: dict[str, str]
-
-
-def minutes_in_session(joined_at: datetime, left_at: datetime) -> int:
-    """Whole minutes between join and leave (seconds beyond the last minute are dropped)."""
-    return max(0, int((left_at - joined_at).total_seconds()) // 60)
 
 
 def ended_instances(session: Session, webinar: Webinar) -> list[WebinarInstance]:
@@ -94,41 +93,53 @@ def attendance_lines(
 ) -> Iterator[AttendanceLine]:
     """Every join of attendees (not panelists), then approved registrants who never joined.
 
-    Plain columns, not ORM objects: a session may have 50,000 joins. A registrant's answers
-    are read once however often they joined.
+    A session may have 50,000 joins: the database formats the times and counts the minutes
+    (a row still open counts to the session's end), and each registrant's answers are read
+    once, however often they joined.
     """
-    registrant_columns = [getattr(Registrant, name) for name in PERSON_COLUMNS]
+    left = func.coalesce(Attendance.left_at, instance.ended_at)
     joins = session.execute(
         select(
             Attendance.name,
             Attendance.email,
-            Attendance.joined_at,
-            Attendance.left_at,
             Attendance.registrant_pk,
-            *registrant_columns,
+            utc_text(Attendance.joined_at),
+            utc_text(left),
+            whole_minutes(Attendance.joined_at, left),
         )
-        .outerjoin(Registrant, Registrant.id == Attendance.registrant_pk)
         .where(Attendance.instance_id == instance.id, Attendance.panelist_pk.is_(None))
         .order_by(Attendance.joined_at, Attendance.id)
-    )
-    people: dict[int, Person] = {}
-    for row in joins:
-        name, email, joined_at, left_at, registrant_pk, *person = row
-        if registrant_pk is None:
+    ).all()
+    people = _people(session, {row[2] for row in joins if row[2] is not None})
+    for name, email, registrant_pk, join_time, leave_time, minutes in joins:
+        if registrant_pk is None or registrant_pk not in people:
             first, last = _split_name(name)
-            yield AttendanceLine(first, last, email, joined_at, left_at, {}, {})
+            yield AttendanceLine(first, last, email, join_time, leave_time, max(minutes, 0), {}, {})
             continue
-        known = people.get(registrant_pk)
-        if known is None:
-            known = people[registrant_pk] = _person(person)
-        first, last, address, custom, standard = known
-        yield AttendanceLine(first, last, address, joined_at, left_at, custom, standard)
+        first, last, address, custom, standard = people[registrant_pk]
+        yield AttendanceLine(
+            first, last, address, join_time, leave_time, max(minutes, 0), custom, standard
+        )
+    registrant_columns = [getattr(Registrant, name) for name in PERSON_COLUMNS]
     absent = session.execute(
         select(*registrant_columns).where(*_absent(webinar, instance)).order_by(Registrant.position)
     )
     for absent_person in absent:
         first, last, address, custom, standard = _person(list(absent_person))
-        yield AttendanceLine(first, last, address, None, None, custom, standard)
+        yield AttendanceLine(first, last, address, "", "", 0, custom, standard)
+
+
+def _people(session: Session, registrant_pks: set[int]) -> dict[int, Person]:
+    columns = [getattr(Registrant, name) for name in PERSON_COLUMNS]
+    found: dict[int, Person] = {}
+    ordered = sorted(registrant_pks)
+    for start in range(0, len(ordered), 5000):  # bounded IN lists
+        chunk = ordered[start : start + 5000]
+        for pk, *values in session.execute(
+            select(Registrant.id, *columns).where(Registrant.id.in_(chunk))
+        ):
+            found[pk] = _person(values)
+    return found
 
 
 PERSON_COLUMNS = ("first_name", "last_name", "email", "custom_questions", *STANDARD_QUESTIONS)

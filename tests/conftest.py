@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from podium.clock import FixedClock
 from podium.db import migrate
-from podium.db.engine import make_engine, normalise_url
+from podium.db.engine import WRITE_OPTION, make_engine, normalise_url
 from podium.ids import Ids
 from podium.services import accounts
 from podium.settings import Settings
@@ -73,6 +73,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 def connection(engine: Engine) -> Iterator[Connection]:
     """The test's own transaction: everything the app writes is rolled back afterwards."""
     with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})  # a real BEGIN on SQLite
         transaction = connection.begin()
         yield connection
         transaction.rollback()

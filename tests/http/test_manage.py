@@ -30,9 +30,10 @@ def test_polls_are_created_and_listed(
     created = client.post(url, json=POLL, auth=auth(account))
     listed = client.get(url, auth=auth(account))
 
-    assert (created.status_code, created.json()) == (201, {"id": 1, **POLL})
-    assert listed.json() == {"polls": [{"id": 1, **POLL}]}
-    assert session.execute(select(Poll.title)).scalars().all() == ["Pulse"]
+    [(poll_id, title)] = session.execute(select(Poll.id, Poll.title)).all()
+    assert (created.status_code, created.json()) == (201, {"id": poll_id, **POLL})
+    assert listed.json() == {"polls": [{"id": poll_id, **POLL}]}
+    assert title == "Pulse"
 
 
 def test_polls_need_credentials(client: TestClient, account: AccountKeys) -> None:

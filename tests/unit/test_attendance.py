@@ -10,10 +10,10 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from podium.db.functions import utc_text, whole_minutes
-from podium.db.models import Attendance, User, UtcDateTime, Webinar
+from podium.db.models import Attendance, UtcDateTime, Webinar
 from podium.ids import Ids
 from podium.recurrence import parse_recurrence
-from podium.services import sessions, webinars
+from podium.services import accounts, sessions, webinars
 from podium.services.sessions import Participant
 from podium.services.tokens import Issuer
 from podium.services.webinars import WebinarSettings
@@ -45,7 +45,7 @@ def test_minutes_in_session_are_whole_minutes_in_the_database(
 
 
 def make_webinar(session: Session, account: AccountKeys, **settings: object) -> Webinar:
-    host = session.execute(select(User).where(User.host_id == account.host_id)).scalar_one()
+    host = accounts.find_host(session, account.account_id, account.host_id)
     issuer = Issuer(ids=Ids.seeded(5), key=b"k" * 32)
     return webinars.create_webinar(
         session,

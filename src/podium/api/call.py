@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from podium.api.params import Params
 from podium.clock import Clock
-from podium.db.models import User
 from podium.services import accounts
 from podium.services.tokens import Issuer
 
@@ -55,7 +54,7 @@ class ApiCall:
     account_id: int
     now: datetime
 
-    def host(self) -> User:
+    def host(self) -> accounts.Host:
         """The `host_id` user, checked against the caller's account."""
         host_id = self.params.required("host_id", max_length=64)
         return accounts.find_host(self.session, self.account_id, host_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from podium.db.models import Account, ApiCredential, InstanceSecret, User
@@ -108,29 +109,55 @@ def rotate_key(
     return pair
 
 
+@cache
+def _credential_query() -> Select[int, bytes]:
+    return select(ApiCredential.account_id, ApiCredential.secret_hash).where(
+        ApiCredential.api_key == bindparam("api_key"), ApiCredential.revoked_at.is_(None)
+    )
+
+
+@cache
+def _host_query() -> Select[int, int, str, str, bool]:
+    return select(User.id, User.account_id, User.host_id, User.email, User.has_webinar).where(
+        User.host_id == bindparam("host_id"), User.account_id == bindparam("account_id")
+    )
+
+
+@dataclass(frozen=True)
+class Host:
+    """A webinar-enabled user of the caller's account (what the v1 `host_id` names)."""
+
+    id: int
+    account_id: int
+    host_id: str
+    email: str
+
+
 def authenticate(session: Session, api_key: str, api_secret: str, *, key: bytes) -> int:
-    """The account id behind a key pair; unknown key and wrong secret look the same."""
-    row = session.execute(
-        select(ApiCredential.account_id, ApiCredential.secret_hash).where(
-            ApiCredential.api_key == api_key, ApiCredential.revoked_at.is_(None)
-        )
-    ).first()
+    """The account id behind a key pair; unknown key and wrong secret look the same.
+
+    On every v1 call: one prebuilt Core statement on the session's connection (the ORM
+    would cost several times more here).
+    """
+    row = session.connection().execute(_credential_query(), {"api_key": api_key}).first()
     stored = row.secret_hash if row is not None else _DECOY_HASH
     if not secret_matches(key, api_secret, stored) or row is None:
         raise InvalidCredentials
     return int(row.account_id)
 
 
-def find_host(session: Session, account_id: int, host_id: str) -> User:
+def find_host(session: Session, account_id: int, host_id: str) -> Host:
     """A webinar-enabled user of the account; another account's user does not exist."""
-    user = session.execute(
-        select(User).where(User.host_id == host_id, User.account_id == account_id)
-    ).scalar_one_or_none()
-    if user is None:
+    row = (
+        session.connection()
+        .execute(_host_query(), {"host_id": host_id, "account_id": account_id})
+        .first()
+    )
+    if row is None:
         raise UserNotExist(host_id=host_id)
-    if not user.has_webinar:
+    if not row.has_webinar:
         raise WebinarNotEnabled(host_id=host_id)
-    return user
+    return Host(row.id, row.account_id, row.host_id, row.email)
 
 
 def set_capacity(session: Session, account_id: int, capacity: int) -> Account:

@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from podium.db.models import User, Webinar, WebinarInstance
+from podium.db.models import Webinar, WebinarInstance
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.recurrence import Recurrence
 from podium.services import panelists as panelist_rules
+from podium.services.accounts import Host
 from podium.services.panelists import PanelistEntry
 from podium.services.schedules import (
     NO_FIXED_TIME,
@@ -105,7 +106,7 @@ def _unused_webinar_id(session: Session, issuer: Issuer) -> int:
 
 
 def create_webinar(
-    session: Session, host: User, settings: WebinarSettings, *, issuer: Issuer, now: datetime
+    session: Session, host: Host, settings: WebinarSettings, *, issuer: Issuer, now: datetime
 ) -> Webinar:
     if settings.topic is None:
         raise MissingParameter(name="topic")
@@ -113,7 +114,7 @@ def create_webinar(
         id=_unused_webinar_id(session, issuer),
         uuid=issuer.ids.uuid(),
         account_id=host.account_id,
-        host=host,
+        host_user_id=host.id,
         topic=settings.topic,
         agenda="",
         type=SCHEDULED,
@@ -232,7 +233,7 @@ def _upcoming(now: datetime) -> ColumnElement[bool]:
 
 
 def list_webinars(
-    session: Session, host: User, page: Page, *, with_registration: bool, now: datetime
+    session: Session, host: Host, page: Page, *, with_registration: bool, now: datetime
 ) -> tuple[int, list[Webinar]]:
     """(total, one page) of the host's live webinars: registration-less ones, or upcoming
     ones with registration, in start order (webinars with no fixed time last)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
@@ -39,8 +39,7 @@ STANDARD_QUESTIONS = (
 )
 
 
-@dataclass(frozen=True)
-class AttendanceLine:
+class AttendanceLine(NamedTuple):
     """One row of attendees/list: a join, or an approved registrant who never came.
 
     Times arrive already as v1 text from the database ("" for someone who never joined).
@@ -135,7 +134,7 @@ def _people(session: Session, registrant_pks: set[int]) -> dict[int, Person]:
     ordered = sorted(registrant_pks)
     for start in range(0, len(ordered), 5000):  # bounded IN lists
         chunk = ordered[start : start + 5000]
-        for pk, *values in session.execute(
+        for pk, *values in session.connection().execute(
             select(Registrant.id, *columns).where(Registrant.id.in_(chunk))
         ):
             found[pk] = _person(values)

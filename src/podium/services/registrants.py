@@ -9,8 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import ColumnElement, exists, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -100,49 +113,52 @@ def chosen_occurrences(
     return list(chosen.values())
 
 
-# Counters change in the database only (the loaded Webinar is not kept in step).
-_NO_SYNC = {"synchronize_session": False}
+# Statements of the registration hot path are built once (Core, on the session's connection):
+# composing an ORM expression costs more than SQLite takes to run it.
+@cache
+def _statements() -> dict[str, Executable]:
+    seq: BindParameter[int] = bindparam("webinar_seq_")
+    capacity = select(Account.capacity).where(Account.id == bindparam("account_id_"))
+    table = cast("Table", Webinar.__table__)
+    return {
+        "take_seat": table.update()
+        .where(table.c.seq == seq, table.c.seats_taken < capacity.scalar_subquery())
+        .values(seats_taken=table.c.seats_taken + 1),
+        "free_seat": table.update()
+        .where(table.c.seq == seq)
+        .values(seats_taken=table.c.seats_taken - 1),
+        "next_position": table.update()
+        .where(table.c.seq == seq)
+        .values(registrant_total=table.c.registrant_total + 1)
+        .returning(table.c.registrant_total),
+        "insert": insert(Registrant).returning(Registrant.id),
+        "find": select(Registrant).where(
+            Registrant.webinar_seq == seq, Registrant.email_key == bindparam("email_key_")
+        ),
+    }
 
 
 def _take_seat(session: Session, webinar: Webinar) -> None:
     """One seat, atomically: the guarded UPDATE matches no row once capacity is reached."""
-    capacity = select(Account.capacity).where(Account.id == webinar.account_id).scalar_subquery()
-    taken = session.execute(
-        update(Webinar)
-        .where(Webinar.seq == webinar.seq, Webinar.seats_taken < capacity)
-        .values(seats_taken=Webinar.seats_taken + 1),
-        execution_options=_NO_SYNC,
+    taken = session.connection().execute(
+        _statements()["take_seat"], {"webinar_seq_": webinar.seq, "account_id_": webinar.account_id}
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if taken.rowcount != 1:
         raise CapacityReached
 
 
 def _free_seat(session: Session, webinar: Webinar) -> None:
-    session.execute(
-        update(Webinar)
-        .where(Webinar.seq == webinar.seq)
-        .values(seats_taken=Webinar.seats_taken - 1),
-        execution_options=_NO_SYNC,
-    )
+    session.connection().execute(_statements()["free_seat"], {"webinar_seq_": webinar.seq})
 
 
 def _next_position(session: Session, webinar: Webinar) -> int:
-    return int(
-        session.execute(
-            update(Webinar)
-            .where(Webinar.seq == webinar.seq)
-            .values(registrant_total=Webinar.registrant_total + 1)
-            .returning(Webinar.registrant_total),
-            execution_options=_NO_SYNC,
-        ).scalar_one()
-    )
+    statement = _statements()["next_position"]
+    return int(session.connection().execute(statement, {"webinar_seq_": webinar.seq}).scalar_one())
 
 
 def find_registrant(session: Session, webinar: Webinar, email: str) -> Registrant | None:
     return session.execute(
-        select(Registrant).where(
-            Registrant.webinar_seq == webinar.seq, Registrant.email_key == email_key(email)
-        )
+        _statements()["find"], {"webinar_seq_": webinar.seq, "email_key_": email_key(email)}
     ).scalar_one_or_none()
 
 
@@ -189,23 +205,7 @@ def register(
     if existing is not None:
         return _register_again(session, webinar, existing, occurrences, status, issuer, now)
     try:
-        with session.begin_nested():  # a concurrent twin makes the INSERT fail: use theirs
-            _take_seat(session, webinar)
-            nonce, digest = issuer.new_link()
-            registrant = Registrant(
-                registrant_id=issuer.ids.registrant_id(),
-                webinar_seq=webinar.seq,
-                position=_next_position(session, webinar),
-                email_key=email_key(attendee.email),
-                status=status,
-                token_nonce=nonce,
-                token_digest=digest,
-                created_at=now,
-                updated_at=now,
-                **asdict(attendee),
-            )
-            session.add(registrant)
-            session.flush()
+        registrant = _insert(session, webinar, attendee, status, issuer, now)
     except IntegrityError:
         twin = find_registrant(session, webinar, attendee.email)
         if twin is None:  # pragma: no cover - the constraint that failed was not the e-mail
@@ -213,6 +213,47 @@ def register(
         return _register_again(session, webinar, twin, occurrences, status, issuer, now)
     _attach(session, registrant, occurrences)
     return Registration(registrant, occurrences)
+
+
+def _insert(
+    session: Session,
+    webinar: Webinar,
+    attendee: Attendee,
+    status: str,
+    issuer: Issuer,
+    now: datetime,
+) -> Registrant:
+    """The new registrant with its seat and position, or IntegrityError when a concurrent
+    request registered the same e-mail first (then nothing of this attempt remains).
+
+    On SQLite the transaction holds the write lock from its first statement (BEGIN
+    IMMEDIATE), so no twin can appear after find_registrant: no savepoint is needed. On
+    PostgreSQL a savepoint lets the transaction go on after the unique index refused a twin.
+    """
+    nested = session.begin_nested() if session.get_bind().dialect.name != "sqlite" else None
+    try:
+        _take_seat(session, webinar)
+        nonce, digest = issuer.new_link()
+        values = {
+            "registrant_id": issuer.ids.registrant_id(),
+            "webinar_seq": webinar.seq,
+            "position": _next_position(session, webinar),
+            "email_key": email_key(attendee.email),
+            "status": status,
+            "token_nonce": nonce,
+            "token_digest": digest,
+            "created_at": now,
+            "updated_at": now,
+            **asdict(attendee),
+        }
+        inserted = session.connection().execute(_statements()["insert"], values).scalar_one()
+    except IntegrityError:
+        if nested is not None:
+            nested.rollback()
+        raise
+    if nested is not None:
+        nested.commit()
+    return Registrant(id=inserted, **values)  # transient: for the answer, not for changes
 
 
 def _register_again(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import Webinar, WebinarInstance
@@ -152,16 +153,22 @@ def create_webinar(
     return webinar
 
 
+@cache
+def _account_webinar_query() -> Select[Webinar]:
+    """Built once: composing the expression costs more than running it (hot path)."""
+    return select(Webinar).where(
+        Webinar.id == bindparam("webinar_id"),
+        Webinar.account_id == bindparam("account_id"),
+        Webinar.deleted_at.is_(None),
+    )
+
+
 def get_webinar(session: Session, account_id: int, webinar_id: str) -> Webinar:
     """A live webinar of the account; unknown, deleted and foreign ids are all 'not found'."""
     text = webinar_id.strip()
     if text.isdigit() and 0 < int(text) <= MAX_WEBINAR_ID:
         webinar = session.execute(
-            select(Webinar).where(
-                Webinar.id == int(text),
-                Webinar.account_id == account_id,
-                Webinar.deleted_at.is_(None),
-            )
+            _account_webinar_query(), {"webinar_id": int(text), "account_id": account_id}
         ).scalar_one_or_none()
         if webinar is not None:
             return webinar

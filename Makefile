@@ -34,6 +34,13 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# PyPI zoomus 1.x (v1 mode) cannot share a venv with zoomus 0.1.7: it gets its own.
+.venv-zoomus1/installed:
+	$(PYTHON) -m venv .venv-zoomus1
+	.venv-zoomus1/bin/pip install $(PIP_QUIET) zoomus==1.1.6 2>&1 | grep -v "^WARNING: Location" || true
+	.venv-zoomus1/bin/python -c "import zoomus"
+	touch $@
+
 # Debian's Chromium for the browser tests (Playwright drives it; its own download is blocked).
 CHROMIUM := $(shell command -v chromium 2>/dev/null)
 chromium:
@@ -42,7 +49,7 @@ ifeq ($(CHROMIUM),)
 endif
 
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
-test-again: $(VENV)/dev-installed tests/node/node_modules/.installed chromium
+test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed chromium
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet
@@ -54,4 +61,4 @@ bench: $(VENV)/dev-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .venv-zoomus1 .pytest_cache .mypy_cache .ruff_cache .coverage

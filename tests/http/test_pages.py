@@ -254,3 +254,18 @@ def test_personal_link_refusals_are_403_with_the_reason(
     assert reason in response.text
     assert "Welcome" not in response.text
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_unknown_pages_are_html(client: TestClient) -> None:
+    missing = client.get("/no/such/page")
+    wrong_method = client.delete("/healthz")
+    api = client.post("/v1/webinar/nope")
+
+    assert missing.status_code == 404
+    assert "There is no page at this address." in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+    assert wrong_method.status_code == 405
+    assert "DELETE is not allowed at this address." in wrong_method.text
+    assert api.json() == {
+        "error": {"code": 404, "message": "Unknown API endpoint: /v1/webinar/nope"}
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -37,7 +38,30 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *live.routes(),
         *Manage(runtime).routes(),
     ]
-    app = Starlette(routes=routes, lifespan=sweeper(runtime))
+
+    async def page_not_found(request: Request, exc: Exception) -> Response:
+        """Outside /v1 a person may be reading: unknown pages get an HTML page, not text."""
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        title = "Page not found" if status == 404 else "Not allowed here"
+        return pages.render(
+            request,
+            "error.html",
+            {
+                "title": title,
+                "message": str(
+                    "There is no page at this address."
+                    if status == 404
+                    else f"{request.method} is not allowed at this address."
+                ),
+            },
+            status=status,
+        )
+
+    app = Starlette(
+        routes=routes,
+        lifespan=sweeper(runtime),
+        exception_handlers={404: page_not_found, 405: page_not_found},
+    )
     app.state.runtime = runtime
     app.state.hub = hub
     return app

@@ -20,7 +20,6 @@ from podium.clock import FixedClock
 from podium.db import migrate
 from podium.db.engine import WRITE_OPTION, make_engine, normalise_url
 from podium.ids import Ids
-from podium.services import accounts
 from podium.settings import Settings
 from podium.testing import PodiumServer, TestAccount
 from podium.web.app import create_app
@@ -123,18 +122,7 @@ class AccountKeys:
 
 
 def make_account(runtime: Runtime, name: str, email: str) -> AccountKeys:
-    context = runtime.context
-    created = runtime.run(
-        lambda session: accounts.create_account(
-            session,
-            name=name,
-            host_email=email,
-            key=context.issuer.key,
-            ids=context.issuer.ids,
-            now=context.clock.now(),
-        ),
-        writes=True,
-    )
+    created = runtime.new_account(name=name, host_email=email)
     return AccountKeys(created.account_id, created.api_key, created.api_secret, created.host_id)
 
 

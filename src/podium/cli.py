@@ -137,17 +137,11 @@ def account_create(name: str, host_email: str, database_url: str | None, as_json
     """Create an account, its first webinar host and an API key pair."""
     settings = _settings(database_url)
     migrate.upgrade(settings.database_url)
-    created = _in_transaction(
-        settings,
-        lambda runtime, session: accounts.create_account(
-            session,
-            name=name,
-            host_email=host_email,
-            key=runtime.context.issuer.key,
-            ids=runtime.context.issuer.ids,
-            now=runtime.context.clock.now(),
-        ),
-    )
+    runtime = Runtime.build(settings)
+    try:
+        created = runtime.new_account(name=name, host_email=host_email)
+    finally:
+        runtime.engine.dispose()
     _echo(vars(created), as_json)
 
 

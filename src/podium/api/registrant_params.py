@@ -7,7 +7,7 @@ import json
 from podium.api.params import Params
 from podium.api.webinar_params import LANGUAGES, valid_email
 from podium.errors import InvalidParameter, MissingParameter
-from podium.services.registrants import Attendee
+from podium.services.registrants import TEXT_FIELDS, Attendee
 
 PURCHASING_TIME_FRAMES = (
     "Within a month",
@@ -28,17 +28,6 @@ EMPLOYEE_COUNTS = (
     "1,001-5,001",  # Zoom's own docs spell it both ways; both are accepted and kept as sent
     "5,001-10,000",
     "More than 10,000",
-)
-TEXT_FIELDS = (
-    "address",
-    "city",
-    "country",
-    "zip",
-    "state",
-    "phone",
-    "industry",
-    "org",
-    "job_title",
 )
 MAX_CUSTOM_QUESTIONS = 50
 

@@ -51,6 +51,28 @@ APPROVED, PENDING, CANCELLED = "approved", "pending", "cancelled"
 ONCE_FOR_ALL, EACH_OCCURRENCE, CHOOSE_OCCURRENCES = 1, 2, 3
 
 
+# A registrant's free-text profile fields, then the three with fixed answers and the comments:
+# together, the "standard questions" attendees/list reports.
+TEXT_FIELDS = (
+    "address",
+    "city",
+    "country",
+    "zip",
+    "state",
+    "phone",
+    "industry",
+    "org",
+    "job_title",
+)
+STANDARD_QUESTIONS = (
+    *TEXT_FIELDS,
+    "purchasing_time_frame",
+    "role_in_purchase_process",
+    "no_of_employees",
+    "comments",
+)
+
+
 @dataclass(frozen=True)
 class Attendee:
     """What a person gives when registering (validated by the caller)."""

@@ -20,22 +20,11 @@ from podium.db.models import (
     WebinarInstance,
 )
 from podium.errors import WebinarNotEnded
-from podium.services.registrants import APPROVED, CHOOSE_OCCURRENCES, EACH_OCCURRENCE
-
-STANDARD_QUESTIONS = (
-    "address",
-    "city",
-    "country",
-    "zip",
-    "state",
-    "phone",
-    "industry",
-    "org",
-    "job_title",
-    "purchasing_time_frame",
-    "role_in_purchase_process",
-    "no_of_employees",
-    "comments",
+from podium.services.registrants import (
+    APPROVED,
+    CHOOSE_OCCURRENCES,
+    EACH_OCCURRENCE,
+    STANDARD_QUESTIONS,
 )
 
 

@@ -14,7 +14,7 @@ from podium.api.call import ApiContext, Urls
 from podium.clock import Clock, SystemClock
 from podium.db.engine import make_engine, make_sessions
 from podium.ids import Ids
-from podium.services.accounts import instance_key
+from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.tokens import Issuer
 from podium.settings import Settings
 
@@ -57,6 +57,21 @@ class Runtime:
             zak_lifetime=timedelta(seconds=settings.zak_lifetime_seconds),
         )
         return cls(settings, engine, readers, writers, context)
+
+    def new_account(self, *, name: str, host_email: str) -> NewAccount:
+        """An account with a webinar host and an API key pair, in a transaction of its own."""
+        issuer, clock = self.context.issuer, self.context.clock
+        return self.run(
+            lambda session: create_account(
+                session,
+                name=name,
+                host_email=host_email,
+                key=issuer.key,
+                ids=issuer.ids,
+                now=clock.now(),
+            ),
+            writes=True,
+        )
 
     def run(self, work: Callable[[Session], T], *, writes: bool) -> T:
         """One transaction: commit when `work` returns, roll back when it raises."""

@@ -13,7 +13,6 @@ import uvicorn
 from starlette.applications import Starlette
 
 from podium.db import migrate
-from podium.services import accounts
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
@@ -109,18 +108,7 @@ class PodiumServer:
         self, name: str = "Test", host_email: str = "host@example.com"
     ) -> TestAccount:
         """A fresh account with one webinar host and an API key pair."""
-        context = self.runtime.context
-        created = self.runtime.run(
-            lambda session: accounts.create_account(
-                session,
-                name=name,
-                host_email=host_email,
-                key=context.issuer.key,
-                ids=context.issuer.ids,
-                now=context.clock.now(),
-            ),
-            writes=True,
-        )
+        created = self.runtime.new_account(name=name, host_email=host_email)
         return TestAccount(created.account_id, created.api_key, created.api_secret, created.host_id)
 
     def __enter__(self) -> Self:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy.orm import Session
 
-from podium.db import migrate
+from podium.db import migrate, transfer
+from podium.db.engine import make_engine
 from podium.services import accounts
 from podium.settings import Settings
 from podium.web.runtime import Runtime
@@ -213,6 +217,79 @@ def key_rotate(account_id: int, database_url: str | None, as_json: bool) -> None
         return {"account_id": account_id, **vars(pair)}
 
     _echo(_in_transaction(_settings(database_url), work), as_json)
+
+
+@podium.command("export")
+@database_option
+def export_command(database_url: str | None) -> None:
+    """Write the whole database as JSON lines to standard output."""
+    settings = _settings(database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        lines = transfer.export_lines(engine)
+        header = next(lines)
+        click.echo(header)
+        total = int(json.loads(header)["rows"])
+        with _progress(total, "exporting") as advance:
+            for line in lines:
+                click.echo(line)
+                advance(1)
+    finally:
+        engine.dispose()
+
+
+@podium.command("import")
+@database_option
+def import_command(database_url: str | None) -> None:
+    """Load an export (standard input) into an empty database, migrating it first."""
+    settings = _settings(database_url)
+    migrate.upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    stream = sys.stdin
+    first = stream.readline()
+    try:
+        total = int(json.loads(first).get("rows", 0)) if first.strip() else 0
+    except (ValueError, AttributeError):
+        total = 0
+    try:
+        with _progress(total, "importing") as advance:
+            loaded = transfer.import_lines(
+                engine, itertools.chain([first], stream), progress=advance
+            )
+    except transfer.TransferError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"imported {loaded} rows", err=True)
+
+
+@podium.command()
+@database_option
+@click.option(
+    "--to",
+    "destination",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A new file for the copy.",
+)
+def backup(database_url: str | None, destination: Path) -> None:
+    """Copy a live SQLite database consistently (PostgreSQL: use pg_dump)."""
+    settings = _settings(database_url)
+    try:
+        transfer.backup_sqlite(settings.database_url, destination)
+    except transfer.TransferError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {destination}")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal (standard error); silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda _count: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,8 +26,9 @@ def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def table_names(database_url: str) -> list[str]:
     engine = make_engine(database_url)
     try:
-        return sorted(name for name in inspect(engine).get_table_names()
-                      if name != "alembic_version")
+        return sorted(
+            name for name in inspect(engine).get_table_names() if name != "alembic_version"
+        )
     finally:
         engine.dispose()
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from podium.api.call import ApiContext, Urls
@@ -19,6 +20,14 @@ from podium.services.tokens import Issuer
 from podium.settings import Settings
 
 T = TypeVar("T")
+RETRIES = 3
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def is_transient(error: DBAPIError) -> bool:
+    """A conflict that running the same transaction again can get past."""
+    state = getattr(error.orig, "sqlstate", None)
+    return state in TRANSIENT_SQLSTATES or "database is locked" in str(error.orig)
 
 
 @dataclass
@@ -74,10 +83,21 @@ class Runtime:
         )
 
     def run(self, work: Callable[[Session], T], *, writes: bool) -> T:
-        """One transaction: commit when `work` returns, roll back when it raises."""
+        """One transaction: commit when `work` returns, roll back when it raises.
+
+        A transaction that lost a serialization conflict or a deadlock (PostgreSQL), or found
+        SQLite still locked after its busy timeout, runs again from the start, at most
+        RETRIES times: the work is plain database work, so running it again is safe.
+        """
         sessions = self.writers if writes else self.readers
-        with sessions.begin() as session:
-            return work(session)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                with sessions.begin() as session:
+                    return work(session)
+            except DBAPIError as error:
+                if attempt == RETRIES or not is_transient(error):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def transact(self, work: Callable[[Session], T], *, writes: bool) -> T:
         """Database work from the event loop.

@@ -61,13 +61,33 @@ def podium() -> None:
 @database_option
 @click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of every link handed out.")
 @click.option("--demo", is_flag=True, help="Create a demo account if none exists; print it.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes serving the port (more than 1 needs PostgreSQL).",
+)
 def serve(
-    host: str, port: int, database_url: str | None, public_url: str | None, demo: bool
+    host: str,
+    port: int,
+    database_url: str | None,
+    public_url: str | None,
+    demo: bool,
+    workers: int,
 ) -> None:
     """Migrate the database, then serve the v1 API and pages."""
-    from podium.web.server import listen  # uvicorn only when serving
+    from podium.web.server import (
+        listen,  # uvicorn only when serving
+        serve_workers,
+    )
     from podium.web.server import serve as run_server
 
+    if workers > 1 and not _settings(database_url).database_url.startswith("postgres"):
+        raise click.ClickException(
+            "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
+            "PostgreSQL NOTIFY to reach other processes"
+        )
     listener = listen(host, port)
     port = listener.getsockname()[1]
     settings = _settings(database_url, host=host, port=port)
@@ -77,7 +97,10 @@ def serve(
     if demo:
         _show_demo(settings)
     click.echo(f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)")
-    run_server(settings, listener)
+    if workers > 1:
+        serve_workers(settings, listener, workers)
+    else:
+        run_server(settings, listener)
 
 
 def _show_demo(settings: Settings) -> None:

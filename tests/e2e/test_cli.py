@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -83,8 +84,8 @@ def test_db_upgrade(workdir: Path) -> None:
     assert (workdir / "x.sqlite3").exists()
 
 
-@pytest.fixture
-def served(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+@contextmanager
+def serving_demo(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     process = subprocess.Popen(
         [*PODIUM, "serve", "--port", "0", "--demo"],
         cwd=workdir,
@@ -109,6 +110,22 @@ def served(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
         process.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture
+def served(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with serving_demo(workdir) as running:
+        yield running
+
+
+def test_serve_demo_keeps_the_same_account_across_starts(workdir: Path) -> None:
+    with serving_demo(workdir) as (_url, first):
+        pass
+    with serving_demo(workdir) as (url, second):
+        response = httpx2.post(f"{url}/v1/webinar/list", data=second)
+
+    assert second == first
+    assert response.json()["total_records"] == 0
 
 
 def test_serve_demo_prints_working_credentials(

@@ -4,6 +4,7 @@ browser tests)."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -330,4 +331,7 @@ def test_v1_end_tells_every_live_page(client: TestClient, account: AccountKeys) 
 
     v1(client, "webinar/end", account.host_params(id=webinar_id))
 
+    deadline = time.monotonic() + 5  # on PostgreSQL the event makes a NOTIFY round trip
+    while listener.queue.empty() and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert listener.queue.get_nowait() == ("ended", {})

@@ -59,7 +59,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        lifespan=sweeper(runtime),
+        lifespan=sweeper(runtime, hub),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     app.state.runtime = runtime

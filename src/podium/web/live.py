@@ -28,6 +28,7 @@ from podium.errors import ZoomError
 from podium.services import polls, sessions, webinars
 from podium.services.sessions import Participant
 from podium.services.tokens import read_pass, sign_pass
+from podium.web.relay import postgres_relay
 from podium.web.runtime import Runtime
 
 HOST, PANELIST, ATTENDEE = "host", "panelist", "attendee"
@@ -35,7 +36,9 @@ HEARTBEAT_SECONDS = 10.0
 log = logging.getLogger("podium.live")
 
 
-def sweeper(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def sweeper(
+    runtime: Runtime, hub: LiveHub | None = None
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: close attendance whose connection was lost (or left open by a
     restart) at its last heartbeat, at start and every heartbeat period after."""
 
@@ -61,7 +64,11 @@ def sweeper(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextManag
         sweep()
         task = asyncio.create_task(forever())
         try:
-            yield
+            if hub is not None and runtime.engine.dialect.name == "postgresql":
+                async with postgres_relay(hub, runtime.settings.database_url):
+                    yield
+            else:
+                yield
         finally:
             task.cancel()
 
@@ -79,6 +86,8 @@ class LiveHub:
 
     def __init__(self) -> None:
         self._subscribers: dict[int, set[Subscriber]] = {}
+        # Set while a cross-process relay runs (web/relay.py): True when it took the event.
+        self.relay: Callable[[dict[str, Any]], bool] | None = None
 
     def subscribe(self, webinar_id: int, role: str) -> Subscriber:
         subscriber = Subscriber(role)
@@ -94,6 +103,14 @@ class LiveHub:
         event: str,
         data: dict[str, Any],
         roles: tuple[str, ...] = (HOST, PANELIST, ATTENDEE),
+    ) -> None:
+        message = {"w": webinar_id, "e": event, "d": data, "r": list(roles)}
+        if self.relay is not None and self.relay(message):
+            return  # every process, this one included, delivers it when NOTIFY comes back
+        self.deliver(webinar_id, event, data, roles)
+
+    def deliver(
+        self, webinar_id: int, event: str, data: dict[str, Any], roles: tuple[str, ...]
     ) -> None:
         for subscriber in list(self._subscribers.get(webinar_id, ())):
             if subscriber.role in roles:
@@ -173,7 +190,10 @@ class Live:
         }
         if webinar.ended_at is not None and instance is None and webinar.type == 5:
             state["status"] = "ended"
-        if instance is None or granted.participant.role == HOST:
+        if granted.participant.role == HOST:
+            state["present"] = 0 if instance is None else sessions.count_present(session, instance)
+            return state, None
+        if instance is None:
             return state, None
         row = sessions.join(session, instance, granted.participant, now=self._now())
         return state, row.id

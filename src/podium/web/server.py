@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -28,10 +29,35 @@ def listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
+def app_from_env() -> Starlette:
+    """The app of a `--workers` child process: its settings come from PODIUM_* variables."""
+    return create_app(Settings.from_env())
+
+
+def serve_workers(settings: Settings, listener: socket.socket, workers: int) -> None:
+    """Several processes on one socket (uvicorn's supervisor); settings travel by env."""
+    os.environ["PODIUM_DATABASE_URL"] = settings.database_url
+    os.environ["PODIUM_PUBLIC_URL"] = settings.public_url
+    listener.set_inheritable(True)
+    uvicorn.run(
+        "podium.web.server:app_from_env",
+        factory=True,
+        fd=listener.fileno(),
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+
+
 def serve(settings: Settings, listener: socket.socket) -> None:
     """Serve on `listener` until interrupted (the database must already be migrated)."""
     app = create_app(settings)
-    config = uvicorn.Config(app, log_level="info", access_log=False, lifespan="on")
+    # Event streams stay open: give them 5 s to close before a stop goes ahead anyway.
+    config = uvicorn.Config(
+        app, log_level="info", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
     uvicorn.Server(config).run(sockets=[listener])
 
 
@@ -81,7 +107,9 @@ class PodiumServer:
         self.settings = self.settings.with_public_url(self.root_url)
         app: Starlette = create_app(self.settings)
         self._runtime = app.state.runtime
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=5
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [listener]}, daemon=True, name="podium"

@@ -88,6 +88,7 @@
     source = new EventSource(`/live/${webinar}/events?pass=${encodeURIComponent(pass)}`);
     const on = (name, handler) => source.addEventListener(name, (event) => handler(JSON.parse(event.data)));
     on("state", (state) => {
+      if (state.present !== undefined && $("present")) { $("present").textContent = state.present; }
       if (state.status === "live") { status("Live"); }
       else if (state.status === "ended") { ended(); }
       else { status("Waiting for the host to start."); }

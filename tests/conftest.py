@@ -4,7 +4,11 @@ a per-test transaction rolled back through savepoints, the app, a client and a F
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -153,6 +157,47 @@ def server(server_database_url: str) -> Iterator[PodiumServer]:
 @pytest.fixture
 def fresh_account(server: PodiumServer) -> TestAccount:
     return server.create_account(host_email="host@e2e.test")
+
+
+@pytest.fixture
+def two_servers(server_database_url: str) -> Iterator[list[str]]:
+    """Two `podium serve` processes on two ports over the servers' database; their URLs."""
+    processes, urls = [], []
+    for _ in range(2):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "podium",
+                "serve",
+                "--port",
+                "0",
+                "--database-url",
+                server_database_url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        processes.append(process)
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # poll the output with a deadline
+            line = process.stdout.readline()
+            found = re.match(r"Podium is listening on (\S+) ", line)
+            if found:
+                urls.append(found.group(1))
+                break
+    try:
+        assert len(urls) == 2
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 @pytest.fixture(scope="session")

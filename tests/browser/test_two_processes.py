@@ -4,11 +4,6 @@ attendees on the other; the poll and the end reach everyone (LISTEN/NOTIFY)."""
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
@@ -17,46 +12,6 @@ from playwright.sync_api import Browser, expect
 
 pytestmark = pytest.mark.browser
 ON_POSTGRES = os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres")
-
-
-@pytest.fixture
-def two_servers(server_database_url: str) -> Iterator[list[str]]:
-    processes, urls = [], []
-    for _ in range(2):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "podium",
-                "serve",
-                "--port",
-                "0",
-                "--database-url",
-                server_database_url,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        processes.append(process)
-        assert process.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # poll the output with a deadline
-            line = process.stdout.readline()
-            found = re.match(r"Podium is listening on (\S+) ", line)
-            if found:
-                urls.append(found.group(1))
-                break
-    try:
-        assert len(urls) == 2
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
-            if process.stdout is not None:
-                process.stdout.close()
 
 
 def api(base: str, account: Any, action: str, **params: Any) -> Any:

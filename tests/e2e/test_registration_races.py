@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -109,3 +110,61 @@ def test_capacity_holds_under_concurrent_registrations(
     )
     assert outcomes == {"ok": 100, 3035: 300}
     assert database_counts(server, webinar_id) == (100, 100, 100)
+
+
+def register_across(
+    urls: list[str], account: TestAccount, webinar_id: int, batches: list[list[str]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each batch from its own client thread, alternating between the processes."""
+
+    def run(numbered: tuple[int, list[str]]) -> list[tuple[str, dict[str, Any]]]:
+        number, emails = numbered
+        with httpx2.Client(base_url=f"{urls[number % 2]}/v1", timeout=30) as client:
+            return [
+                (
+                    email,
+                    client.post(
+                        "/webinar/register",
+                        data={
+                            "api_key": account.api_key,
+                            "api_secret": account.api_secret,
+                            "id": str(webinar_id),
+                            "email": email,
+                            "first_name": "F",
+                            "last_name": "L",
+                        },
+                    ).json(),
+                )
+                for email in emails
+            ]
+
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        return [answer for batch in pool.map(run, enumerate(batches)) for answer in batch]
+
+
+ON_POSTGRES = os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="several processes serve PostgreSQL only")
+def test_races_across_two_processes(
+    two_servers: list[str], server: PodiumServer, fresh_account: TestAccount
+) -> None:
+    webinar_id = create_webinar(server, fresh_account)
+    shared = [f"both{n}@race.test" for n in range(20)]
+    same = [[*shared, *(f"two{c}-{n}@race.test" for n in range(5))] for c in range(CLIENTS)]
+    capacity_webinar = create_webinar(server, fresh_account)
+    distinct = [[f"cap{c}-{n}@race.test" for n in range(50)] for c in range(CLIENTS)]
+
+    answers = register_across(two_servers, fresh_account, webinar_id, same)
+    capped = register_across(two_servers, fresh_account, capacity_webinar, distinct)
+
+    ids_by_email: dict[str, set[str]] = {}
+    for email, body in answers:
+        ids_by_email.setdefault(email, set()).add(body["registrant_id"])
+    assert all(len(ids) == 1 for ids in ids_by_email.values())
+    assert database_counts(server, webinar_id) == (60, 60, 60)
+    outcomes = Counter(
+        "ok" if "registrant_id" in body else body["error"]["code"] for _, body in capped
+    )
+    assert outcomes == {"ok": 100, 3035: 300}
+    assert database_counts(server, capacity_webinar) == (100, 100, 100)

@@ -255,6 +255,13 @@ def main() -> None:
             timings.append(time.monotonic() - began)
             assert len(answer.json()["attendees"]) == args.attendees * 5
         rss = peak_rss_mb(pid)
+    two_workers = None
+    if database_url.startswith("postgres"):
+        port = free_port()
+        with serving([*podium[:3], str(port), *podium[4:], "--workers", "2"], port, {}):
+            two_workers = wrk(f"http://127.0.0.1:{port}/v1/webinar/get",
+                              seeded.form(id=seeded.get_id), seconds=args.seconds)
+        rows.append(("webinar/get, --workers 2", two_workers, two_workers.rps / ref.rps))
     print(f"Seeded {args.registrants:,} + {args.attendees:,} registrants and "
           f"{args.attendees * 5:,} joins in {seeding:.1f} s ({database_url.split(':')[0]}).\n")
     print("| run | req/s | p50 ms | p99 ms | failures | ratio to reference |")
@@ -271,6 +278,9 @@ def main() -> None:
     print(f"- webinar/register: {register.rps:,.0f}/s with {register.failures} failures "
           f"(target >= 1,000/s, 0 failures)")
     print(f"- Podium peak RSS {rss:.0f} MB (target < 150)")
+    if two_workers is not None:
+        print(f"- webinar/get with 2 workers: {two_workers.rps / get.rps:.2f}x one worker "
+              "(target >= 1.6)")
 
 
 if __name__ == "__main__":

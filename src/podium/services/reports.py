@@ -153,10 +153,16 @@ def _person(values: list[str]) -> Person:
 def _absent(webinar: Webinar, instance: WebinarInstance) -> list[ColumnElement[bool]]:
     """Approved registrants (of this occurrence, when registering per occurrence) who did
     not join this session."""
-    joined = exists().where(
-        Attendance.instance_id == instance.id, Attendance.registrant_pk == Registrant.id
+    # NOT IN over one set of ids, not NOT EXISTS per registrant: PostgreSQL hashes the set
+    # whatever its statistics say (a fresh bulk load once planned a 600 ms nested loop).
+    joined = select(Attendance.registrant_pk).where(
+        Attendance.instance_id == instance.id, Attendance.registrant_pk.is_not(None)
     )
-    conditions = [Registrant.webinar_seq == webinar.seq, Registrant.status == APPROVED, ~joined]
+    conditions = [
+        Registrant.webinar_seq == webinar.seq,
+        Registrant.status == APPROVED,
+        Registrant.id.not_in(joined),
+    ]
     per_occurrence = webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES)
     if instance.occurrence_pk is not None and per_occurrence:
         conditions.append(

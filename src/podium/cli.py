@@ -62,6 +62,14 @@ def podium() -> None:
 @click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of every link handed out.")
 @click.option("--demo", is_flag=True, help="Create a demo account if none exists; print it.")
 @click.option(
+    "--rate-limits",
+    type=click.Choice(["off", "zoom"]),
+    envvar="PODIUM_RATE_LIMITS",
+    default="off",
+    show_default=True,
+    help="zoom: 10 requests/s per API key, 1/s for list calls (HTTP 429).",
+)
+@click.option(
     "--workers",
     default=1,
     show_default=True,
@@ -74,6 +82,7 @@ def serve(
     database_url: str | None,
     public_url: str | None,
     demo: bool,
+    rate_limits: str,
     workers: int,
 ) -> None:
     """Migrate the database, then serve the v1 API and pages."""
@@ -90,7 +99,7 @@ def serve(
         )
     listener = listen(host, port)
     port = listener.getsockname()[1]
-    settings = _settings(database_url, host=host, port=port)
+    settings = _settings(database_url, host=host, port=port, rate_limits=rate_limits)
     shown_host = f"[{host}]" if ":" in host else host
     settings = settings.with_public_url(public_url or f"http://{shown_host}:{port}")
     migrate.upgrade(settings.database_url)

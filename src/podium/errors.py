@@ -36,11 +36,15 @@ class ZoomError(Exception):
     code: ClassVar[int]
     message: ClassVar[str]
     status: ClassVar[int] = 200  # v1 reports errors inside an HTTP 200
-    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **context: object) -> None:
         self.context = context
         super().__init__(self.message.format(**context))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Extra HTTP headers of the answer."""
+        return {}
 
 
 class MissingParameter(ZoomError):
@@ -100,6 +104,10 @@ class RateLimited(ZoomError):
     code = 403
     message = "Sorry, the maximum number of api requests are already reached. Please try later."
     status = 429
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.context["retry_after"])}
 
 
 class TransportError(ZoomError):

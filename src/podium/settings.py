@@ -25,6 +25,8 @@ class Settings:
     zak_lifetime_seconds: int = 2 * 60 * 60
     heartbeat_timeout_seconds: int = 30  # a live connection silent this long has left
     sqlite_synchronous: str = "FULL"  # durable commits; see docs/architecture.md
+    rate_limits: str = "off"  # "zoom": 10 requests/s per API key, 1/s for list calls
+    redis_url: str | None = None  # shared state between processes (rate limits)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -41,6 +43,10 @@ class Settings:
             values["zak_lifetime_seconds"] = int(env["PODIUM_ZAK_LIFETIME_SECONDS"])
         if "PODIUM_HEARTBEAT_TIMEOUT_SECONDS" in env:
             values["heartbeat_timeout_seconds"] = int(env["PODIUM_HEARTBEAT_TIMEOUT_SECONDS"])
+        if "PODIUM_RATE_LIMITS" in env:
+            values["rate_limits"] = env["PODIUM_RATE_LIMITS"]
+        if "PODIUM_REDIS_URL" in env:
+            values["redis_url"] = env["PODIUM_REDIS_URL"]
         if "PODIUM_SQLITE_SYNCHRONOUS" in env:
             values["sqlite_synchronous"] = env["PODIUM_SQLITE_SYNCHRONOUS"].upper()
         values.update({key: value for key, value in overrides.items() if value is not None})

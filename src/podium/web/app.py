@@ -10,6 +10,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from podium.settings import Settings
+from podium.web.limits import RateLimits
 from podium.web.live import Live, LiveHub, sweeper
 from podium.web.manage import Manage
 from podium.web.pages import Pages
@@ -31,7 +32,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/healthz", health),
-        Mount("/v1", make_api(runtime, hub)),
+        Mount("/v1", make_api(runtime, hub, RateLimits.from_settings(settings))),
         Mount("/static", static, name="static"),
         *pages.routes(),
         *Rooms(pages).routes(),

@@ -38,6 +38,7 @@ def serve_workers(settings: Settings, listener: socket.socket, workers: int) -> 
     """Several processes on one socket (uvicorn's supervisor); settings travel by env."""
     os.environ["PODIUM_DATABASE_URL"] = settings.database_url
     os.environ["PODIUM_PUBLIC_URL"] = settings.public_url
+    os.environ["PODIUM_RATE_LIMITS"] = settings.rate_limits
     listener.set_inheritable(True)
     uvicorn.run(
         "podium.web.server:app_from_env",

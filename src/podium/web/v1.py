@@ -17,6 +17,7 @@ from podium.api.actions import ACTIONS, run_action
 from podium.api.params import Params
 from podium.errors import MethodNotAllowed, UnknownAction, ZoomError
 from podium.web.forms import body_params, parse_urlencoded
+from podium.web.limits import RateLimits
 from podium.web.live import LiveHub
 from podium.web.runtime import Runtime
 
@@ -27,7 +28,7 @@ def openapi_document() -> bytes:
     return files("podium").joinpath("openapi.yaml").read_bytes()
 
 
-def make_api(runtime: Runtime, hub: LiveHub) -> Starlette:
+def make_api(runtime: Runtime, hub: LiveHub, limits: RateLimits | None = None) -> Starlette:
     """The /v1 application."""
     settings = runtime.settings
     context = runtime.context
@@ -43,6 +44,8 @@ def make_api(runtime: Runtime, hub: LiveHub) -> Starlette:
             request, limit=settings.max_body_bytes, max_fields=settings.max_form_fields
         )
         params = Params.merge(query=query, body=body)
+        if limits is not None:
+            limits.check(name, params.raw("api_key") or "")
         work = partial(run_action, action, params, context)
         answer = await runtime.transact(work, writes=action.writes)
         if name == "webinar/end":  # every live page hears it, after the commit

@@ -34,10 +34,13 @@ def create_webinar(server: PodiumServer, account: TestAccount) -> int:
 
 
 def register_all(
-    server: PodiumServer, account: TestAccount, webinar_id: int, batches: list[list[str]]
+    urls: list[str], account: TestAccount, webinar_id: int, batches: list[list[str]]
 ) -> list[tuple[str, dict[str, Any]]]:
-    def run(emails: list[str]) -> list[tuple[str, dict[str, Any]]]:
-        with httpx2.Client(base_url=server.base_url, timeout=30) as client:
+    """Each batch from its own client thread; batches alternate between the servers' URLs."""
+
+    def run(numbered: tuple[int, list[str]]) -> list[tuple[str, dict[str, Any]]]:
+        number, emails = numbered
+        with httpx2.Client(base_url=f"{urls[number % len(urls)]}/v1", timeout=30) as client:
             return [
                 (
                     email,
@@ -57,7 +60,7 @@ def register_all(
             ]
 
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        return [answer for batch in pool.map(run, batches) for answer in batch]
+        return [answer for batch in pool.map(run, enumerate(batches)) for answer in batch]
 
 
 def database_counts(server: PodiumServer, webinar_id: int) -> tuple[int, int, int]:
@@ -86,7 +89,7 @@ def test_same_and_different_emails_at_once_give_one_row_each(
     shared = [f"shared{n}@race.test" for n in range(20)]
     batches = [[*shared, *(f"own{c}-{n}@race.test" for n in range(5))] for c in range(CLIENTS)]
 
-    answers = register_all(server, fresh_account, webinar_id, batches)
+    answers = register_all([server.root_url], fresh_account, webinar_id, batches)
 
     ids_by_email: dict[str, set[str]] = {}
     for email, body in answers:
@@ -103,43 +106,13 @@ def test_capacity_holds_under_concurrent_registrations(
     webinar_id = create_webinar(server, fresh_account)
     batches = [[f"c{c}-{n}@race.test" for n in range(50)] for c in range(CLIENTS)]
 
-    answers = register_all(server, fresh_account, webinar_id, batches)
+    answers = register_all([server.root_url], fresh_account, webinar_id, batches)
 
     outcomes = Counter(
         "ok" if "registrant_id" in body else body["error"]["code"] for _, body in answers
     )
     assert outcomes == {"ok": 100, 3035: 300}
     assert database_counts(server, webinar_id) == (100, 100, 100)
-
-
-def register_across(
-    urls: list[str], account: TestAccount, webinar_id: int, batches: list[list[str]]
-) -> list[tuple[str, dict[str, Any]]]:
-    """Each batch from its own client thread, alternating between the processes."""
-
-    def run(numbered: tuple[int, list[str]]) -> list[tuple[str, dict[str, Any]]]:
-        number, emails = numbered
-        with httpx2.Client(base_url=f"{urls[number % 2]}/v1", timeout=30) as client:
-            return [
-                (
-                    email,
-                    client.post(
-                        "/webinar/register",
-                        data={
-                            "api_key": account.api_key,
-                            "api_secret": account.api_secret,
-                            "id": str(webinar_id),
-                            "email": email,
-                            "first_name": "F",
-                            "last_name": "L",
-                        },
-                    ).json(),
-                )
-                for email in emails
-            ]
-
-    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        return [answer for batch in pool.map(run, enumerate(batches)) for answer in batch]
 
 
 ON_POSTGRES = os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres")
@@ -155,8 +128,8 @@ def test_races_across_two_processes(
     capacity_webinar = create_webinar(server, fresh_account)
     distinct = [[f"cap{c}-{n}@race.test" for n in range(50)] for c in range(CLIENTS)]
 
-    answers = register_across(two_servers, fresh_account, webinar_id, same)
-    capped = register_across(two_servers, fresh_account, capacity_webinar, distinct)
+    answers = register_all(two_servers, fresh_account, webinar_id, same)
+    capped = register_all(two_servers, fresh_account, capacity_webinar, distinct)
 
     ids_by_email: dict[str, set[str]] = {}
     for email, body in answers:

@@ -269,3 +269,10 @@ def test_unknown_pages_are_html(client: TestClient) -> None:
     assert api.json() == {
         "error": {"code": 404, "message": "Unknown API endpoint: /v1/webinar/nope"}
     }
+
+
+def test_the_front_page_says_where_the_api_is(client: TestClient) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "<code>https://podium.test/v1</code>" in response.text

@@ -26,11 +26,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def health(_request: Request) -> Response:
         return PlainTextResponse("ok")
 
+    async def index(request: Request) -> Response:
+        return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
+
     pages = Pages(runtime)
     hub = LiveHub()
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
+        Route("/", index),
         Route("/healthz", health),
         Mount("/v1", make_api(runtime, hub, RateLimits.from_settings(settings))),
         Mount("/static", static, name="static"),

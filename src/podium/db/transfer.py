@@ -18,6 +18,7 @@ from typing import Any
 
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Integer, LargeBinary, Table, func, select, text
+from sqlalchemy.orm import Session
 
 from podium.db.models import Base, UtcDateTime
 
@@ -147,6 +148,13 @@ def _reset_sequences(connection: Connection) -> None:
                 f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
             )
         )
+
+
+def reset_everything(session: Session) -> None:
+    """Delete every row but the instance key, children first (a sandbox's reset)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "instance_secrets":
+            session.execute(table.delete())
 
 
 def backup_sqlite(database_url: str, destination: Path) -> None:

@@ -13,7 +13,9 @@ from typing import Self
 import uvicorn
 from starlette.applications import Starlette
 
+from podium.clock import FixedClock
 from podium.db import migrate
+from podium.db.transfer import reset_everything
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
@@ -84,8 +86,16 @@ class PodiumServer:
             client.webinar.base_uri = server.base_url   # "http://127.0.0.1:<port>/v1"
     """
 
-    def __init__(self, settings: Settings | None = None, *, start_timeout: float = 10) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: FixedClock | None = None,
+        start_timeout: float = 10,
+    ) -> None:
+        """`clock`: a FixedClock makes the server's time yours (`server.clock.advance(days=1)`)."""
         self.settings = settings or Settings.temporary()
+        self.clock = clock
         self._start_timeout = start_timeout
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -106,7 +116,8 @@ class PodiumServer:
         self.root_url = f"http://{host}:{port}"
         self.base_url = f"{self.root_url}/v1"
         self.settings = self.settings.with_public_url(self.root_url)
-        app: Starlette = create_app(self.settings)
+        runtime = Runtime.build(self.settings, clock=self.clock)
+        app: Starlette = create_app(self.settings, runtime)
         self._runtime = app.state.runtime
         config = uvicorn.Config(
             app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=5
@@ -128,6 +139,10 @@ class PodiumServer:
             self._server.should_exit = True
             self._thread.join(timeout=10)
             self.runtime.engine.dispose()
+
+    def reset(self) -> None:
+        """Forget every account, webinar and registration (the instance key stays)."""
+        self.runtime.run(reset_everything, writes=True)
 
     def url(self, path: str = "") -> str:
         """An absolute URL on this server: `server.url("/healthz")`."""

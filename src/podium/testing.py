@@ -10,6 +10,7 @@ with PodiumServer() as server:
 
 from __future__ import annotations
 
+from podium.clock import FixedClock
 from podium.web.server import PodiumServer, ServerDidNotStart, TestAccount
 
-__all__ = ["PodiumServer", "ServerDidNotStart", "TestAccount"]
+__all__ = ["FixedClock", "PodiumServer", "ServerDidNotStart", "TestAccount"]

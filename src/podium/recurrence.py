@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule
 
 from podium.errors import InvalidParameter
+from podium.numbers import ascii_int
 from podium.timestamps import parse_timestamp
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
@@ -84,10 +85,10 @@ def _weekly_days(data: dict[str, Any]) -> tuple[int, ...]:
     parts = value if isinstance(value, list) else str(value).split(",")
     days: set[int] = set()
     for part in parts:
-        text = str(part).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 7:
+        day = ascii_int(str(part).strip(), max_digits=1)
+        if day is None or not 1 <= day <= 7:
             raise _invalid("weekly_days must be numbers from 1 (Sunday) to 7 (Saturday).")
-        days.add(int(text))
+        days.add(day)
     return tuple(sorted(days))
 
 

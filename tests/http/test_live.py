@@ -296,10 +296,11 @@ def test_join_link_of_a_webinar_with_registration_points_to_it(
 
     response = client.get(f"/j/{webinar_id}")
     missing = client.get("/j/1234567890")
+    odd_digits = client.get("/j/²")
 
     assert response.status_code == 200
     assert f'href="{PUBLIC_URL}/webinar/register/{webinar_id}"' in response.text
-    assert missing.status_code == 404
+    assert missing.status_code == odd_digits.status_code == 404
 
 
 def test_personal_link_refused_outside_the_login_domains(

@@ -79,7 +79,9 @@ def test_webinar_get_lists_occurrences_in_time_order(
     )
 
 
-@pytest.mark.parametrize("webinar_id", ["999999999", "abc", "0", "-5", "123456789012345678901"])
+@pytest.mark.parametrize(
+    "webinar_id", ["999999999", "abc", "0", "-5", "123456789012345678901", "²", "١٢٣"]
+)
 def test_webinar_get_unknown_id_is_3001(
     webinar_id: str, client: TestClient, account: AccountKeys
 ) -> None:

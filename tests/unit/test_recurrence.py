@@ -196,6 +196,10 @@ REFUSED: list[tuple[Any, str]] = [
         "Give end_times or end_date_time, not both.",
     ),
     (
+        {"type": 2, "weekly_days": "2,²"},
+        "weekly_days must be numbers from 1 (Sunday) to 7 (Saturday).",
+    ),
+    (
         {"type": 2, "weekly_days": "0,8"},
         "weekly_days must be numbers from 1 (Sunday) to 7 (Saturday).",
     ),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from podium.db.models import Webinar, WebinarInstance
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
+from podium.numbers import ascii_int
 from podium.recurrence import Recurrence
 from podium.services import panelists as panelist_rules
 from podium.services.accounts import Host
@@ -153,6 +154,12 @@ def create_webinar(
     return webinar
 
 
+def webinar_number(text: str) -> int | None:
+    """A webinar id as sent (path segment or parameter), if it can be one at all."""
+    number = ascii_int(text, max_digits=11)
+    return number if number is not None and 0 < number <= MAX_WEBINAR_ID else None
+
+
 @cache
 def _account_webinar_query() -> Select[Webinar]:
     """Built once: composing the expression costs more than running it (hot path)."""
@@ -166,9 +173,10 @@ def _account_webinar_query() -> Select[Webinar]:
 def get_webinar(session: Session, account_id: int, webinar_id: str) -> Webinar:
     """A live webinar of the account; unknown, deleted and foreign ids are all 'not found'."""
     text = webinar_id.strip()
-    if text.isdigit() and 0 < int(text) <= MAX_WEBINAR_ID:
+    number = webinar_number(text)
+    if number is not None:
         webinar = session.execute(
-            _account_webinar_query(), {"webinar_id": int(text), "account_id": account_id}
+            _account_webinar_query(), {"webinar_id": number, "account_id": account_id}
         ).scalar_one_or_none()
         if webinar is not None:
             return webinar
@@ -283,10 +291,11 @@ __all__ = [
 def get_open_webinar(session: Session, webinar_id: str, *, now: datetime) -> Webinar:
     """A webinar taking registrations, for the public pages: anything else is 'not found'."""
     text = webinar_id.strip()
-    if text.isdigit() and 0 < int(text) <= MAX_WEBINAR_ID:
+    number = webinar_number(text)
+    if number is not None:
         webinar = session.execute(
             select(Webinar).where(
-                Webinar.id == int(text),
+                Webinar.id == number,
                 Webinar.deleted_at.is_(None),
                 Webinar.approval_type != NO_REGISTRATION,
                 _upcoming(now),

@@ -10,6 +10,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from podium.errors import BodyTooLarge, MalformedBody, UnsupportedContentType
+from podium.numbers import ascii_int
 
 URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -31,7 +32,8 @@ def parse_urlencoded(raw: bytes, *, max_fields: int) -> list[tuple[str, str]]:
 async def read_body(request: Request, *, limit: int) -> bytes:
     """The whole body, refused with 413 as soon as it is known to exceed `limit`."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    length = None if declared is None else ascii_int(declared)
+    if length is not None and length > limit:
         raise BodyTooLarge(limit=limit)
     chunks: list[bytes] = []
     size = 0

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from podium.db.models import Webinar, WebinarInstance
 from podium.errors import ZoomError
+from podium.numbers import ascii_int
 from podium.services import polls, sessions, webinars
 from podium.services.sessions import Participant
 from podium.services.tokens import read_pass, sign_pass
@@ -385,8 +386,9 @@ def reply(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> 
 def _int(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+    number = ascii_int(value) if isinstance(value, str) else None
+    if number is not None:
+        return number
     raise LiveRefused(400, "An id must be a whole number.")
 
 

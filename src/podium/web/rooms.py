@@ -42,9 +42,10 @@ class Rooms:
         ]
 
     def _webinar(self, session: Session, webinar_id: str) -> Webinar | None:
-        if not webinar_id.isdigit() or len(webinar_id) > 11:
+        number = webinars.webinar_number(webinar_id)
+        if number is None:
             return None
-        return session.execute(webinars.select_live_webinar(int(webinar_id))).scalar_one_or_none()
+        return session.execute(webinars.select_live_webinar(number)).scalar_one_or_none()
 
     def room(self, request: Request, webinar: Webinar, participant: Participant) -> Response:
         token = issue_pass(self.runtime, webinar.id, participant, ROOM_HOURS)

@@ -194,11 +194,3 @@ def reply(
     row.answer, row.answered_at = text, now
     session.flush()
     return row
-
-
-def list_questions(session: Session, instance: WebinarInstance) -> list[QaQuestion]:
-    return list(
-        session.execute(
-            select(QaQuestion).where(QaQuestion.instance_id == instance.id).order_by(QaQuestion.id)
-        ).scalars()
-    )

@@ -135,14 +135,6 @@ def close_lost_connections(session: Session, *, now: datetime, timeout: timedelt
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def find_instance(session: Session, webinar: Webinar, uuid: str) -> WebinarInstance | None:
-    return session.execute(
-        select(WebinarInstance).where(
-            WebinarInstance.webinar_seq == webinar.seq, WebinarInstance.uuid == uuid
-        )
-    ).scalar_one_or_none()
-
-
 def count_present(session: Session, instance: WebinarInstance) -> int:
     """Participants (attendees and panelists) connected now."""
     return int(

@@ -312,16 +312,12 @@ STAFF: tuple[str, ...] = (HOST, PANELIST)
 
 def start(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> tuple[Any, Events]:
     webinar = live._webinar(session, granted.webinar_id)
-    instance = webinars_start(live, session, webinar)
+    instance = sessions.start_instance(
+        session, webinar, ids=live.runtime.context.issuer.ids, now=live._now()
+    )
     return {"uuid": instance.uuid, "status": "live"}, [
         ("started", {"uuid": instance.uuid}, EVERYONE)
     ]
-
-
-def webinars_start(live: Live, session: Session, webinar: Webinar) -> WebinarInstance:
-    return sessions.start_instance(
-        session, webinar, ids=live.runtime.context.issuer.ids, now=live._now()
-    )
 
 
 def end(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> tuple[Any, Events]:

@@ -20,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from podium.api import envelope
 from podium.db.models import Poll
-from podium.errors import InvalidParameter, ZoomError
+from podium.errors import InvalidCredentials, InvalidParameter, ZoomError
 from podium.services import accounts, polls, webinars
 from podium.web.forms import read_body
 from podium.web.runtime import Runtime
@@ -31,6 +32,12 @@ UNAUTHORIZED = {"WWW-Authenticate": 'Basic realm="podium"'}
 
 def poll_json(poll: Poll) -> dict[str, Any]:
     return {"id": poll.id, "title": poll.title, "questions": json.loads(poll.questions)}
+
+
+def refused(error: ZoomError, status: int) -> Response:
+    """The v1 envelope (api/envelope.py renders it), with this endpoint's HTTP status."""
+    body, _status, headers = envelope.render(error)
+    return JSONResponse(body, status, headers=headers)
 
 
 class Manage:
@@ -72,9 +79,7 @@ class Manage:
                 body = await read_body(request, limit=self.runtime.settings.max_body_bytes)
                 data = json.loads(body or b"null")
             except ZoomError as error:
-                return JSONResponse(
-                    {"error": {"code": error.code, "message": str(error)}}, error.status
-                )
+                return refused(error, error.status)
             except ValueError:
                 data = None
         webinar_id = request.path_params["webinar_id"]
@@ -96,8 +101,5 @@ class Manage:
         try:
             status, answer = self.runtime.run(work, writes=request.method == "POST")
         except ZoomError as error:
-            return JSONResponse(
-                {"error": {"code": error.code, "message": str(error)}},
-                401 if error.code == 200 else 400,
-            )
+            return refused(error, 401 if isinstance(error, InvalidCredentials) else 400)
         return JSONResponse(answer, status)

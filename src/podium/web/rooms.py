@@ -13,7 +13,7 @@ from starlette.routing import Route
 from podium.api.webinar_params import valid_email
 from podium.db.models import Webinar
 from podium.errors import ZoomError
-from podium.services import polls, sessions, webinars
+from podium.services import polls, reports, sessions, webinars
 from podium.services.links import LinkRefused, admit
 from podium.services.rooms import check_entry, check_password
 from podium.services.sessions import Participant
@@ -71,7 +71,7 @@ class Rooms:
             "polls": [
                 (poll, polls.poll_questions(poll)) for poll in polls.list_polls(session, webinar)
             ],
-            "questions": [] if instance is None else polls.list_questions(session, instance),
+            "questions": [] if instance is None else reports.qa_questions(session, instance),
         }
 
     async def console(self, request: Request) -> Response:

@@ -6,6 +6,9 @@ import itertools
 import json
 import os
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
+from podium.errors import ZoomError
 from podium.services import accounts
 from podium.settings import Settings
 from podium.web.runtime import Runtime
@@ -70,19 +74,26 @@ def podium() -> None:
     help="zoom: 10 requests/s per API key, 1/s for list calls (HTTP 429).",
 )
 @click.option(
+    "--sandbox",
+    is_flag=True,
+    envvar="PODIUM_SANDBOX",
+    help="Virtual clock, fault injection; /podium/api open to this machine without a token.",
+)
+@click.option(
     "--workers",
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
     help="Processes serving the port (more than 1 needs PostgreSQL).",
 )
-def serve(
+def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     host: str,
     port: int,
     database_url: str | None,
     public_url: str | None,
     demo: bool,
     rate_limits: str,
+    sandbox: bool,
     workers: int,
 ) -> None:
     """Migrate the database, then serve the v1 API and pages."""
@@ -97,15 +108,23 @@ def serve(
             "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
             "PostgreSQL NOTIFY to reach other processes"
         )
+    if workers > 1 and sandbox:
+        raise click.ClickException(
+            "--sandbox runs one process: its clock, journal and fault rules live in it"
+        )
     listener = listen(host, port)
     port = listener.getsockname()[1]
-    settings = _settings(database_url, host=host, port=port, rate_limits=rate_limits)
+    settings = _settings(
+        database_url, host=host, port=port, rate_limits=rate_limits, sandbox=sandbox or None
+    )
     shown_host = f"[{host}]" if ":" in host else host
     settings = settings.with_public_url(public_url or f"http://{shown_host}:{port}")
     migrate.upgrade(settings.database_url)
     if demo:
         _show_demo(settings)
     click.echo(f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)")
+    if settings.sandbox:
+        click.echo(f"Sandbox: management API at {settings.public_url}/podium/api")
     if workers > 1:
         serve_workers(settings, listener, workers)
     else:
@@ -312,6 +331,87 @@ def backup(database_url: str | None, destination: Path) -> None:
     except transfer.TransferError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"backed up to {destination}")
+
+
+@podium.command("seed")
+@click.argument("document", type=click.File("rb"))
+@database_option
+@json_option
+def seed_command(document: Any, database_url: str | None, as_json: bool) -> None:
+    """Create accounts, webinars, registrants, panelists and polls from a JSON or YAML file
+    (docs/management-api.md shows the format). One transaction: all or nothing."""
+    import yaml
+
+    from podium.api.seed import seed
+
+    try:
+        data = yaml.safe_load(document.read())  # YAML is a superset of JSON
+    except yaml.YAMLError as error:
+        raise click.ClickException(f"{document.name} is neither JSON nor YAML: {error}") from None
+    settings = _settings(database_url)
+    migrate.upgrade(settings.database_url)
+
+    def work(runtime: Runtime, session: Session) -> dict[str, Any]:
+        return seed(session, runtime.context, data)
+
+    try:
+        created = _in_transaction(settings, work)
+    except ZoomError as error:
+        raise click.ClickException(str(error)) from None
+    except accounts.KeyInUse as error:
+        raise click.ClickException(f"another account has the api_key {error}") from None
+    if as_json:
+        click.echo(json.dumps(created))
+        return
+    for item in created["accounts"]:
+        click.echo(
+            f"account {item['account_id']}: api_key {item['api_key']} "
+            f"api_secret {item['api_secret']} host_id {item['host_id']} "
+            f"webinars {' '.join(str(w['id']) for w in item['webinars']) or '-'}"
+        )
+
+
+@podium.command("journal")
+@click.option(
+    "--url",
+    envvar="PODIUM_URL",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="The running server.",
+)
+@click.option(
+    "--token", envvar="PODIUM_ADMIN_TOKEN", help="Management token, if the server has one."
+)
+@click.option("--action", help="Only calls of this v1 action, e.g. webinar/register.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@json_option
+def journal_command(
+    url: str, token: str | None, action: str | None, limit: int, as_json: bool
+) -> None:
+    """The last v1 calls a running server received (secrets redacted)."""
+    query = urllib.parse.urlencode({"limit": limit, **({"action": action} if action else {})})
+    request = urllib.request.Request(f"{url.rstrip('/')}/podium/api/journal?{query}")  # noqa: S310
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            calls = json.load(answer)["calls"]
+    except urllib.error.HTTPError as error:
+        detail = error.read().decode(errors="replace")
+        raise click.ClickException(f"{url} refused: {detail}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise click.ClickException(f"cannot reach {url}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(calls))
+        return
+    click.echo(f"{'time':20}  {'action':28}  {'result':>6}  {'ms':>8}  parameters")
+    for call in calls:
+        result = "ok" if call["code"] is None else str(call["code"])
+        shown = " ".join(f"{k}={v}" for k, v in call["params"].items() if k != "api_secret")
+        click.echo(
+            f"{call['at']:20}  {call['action'][:28]:28}  {result:>6}  "
+            f"{call['duration_ms']:8.1f}  {shown[:80]}"
+        )
 
 
 @contextmanager

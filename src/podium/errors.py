@@ -15,6 +15,13 @@
     ├── CapacityReached            3035
     ├── WebinarOver                3038
     ├── RateLimited                403, HTTP 429
+    ├── InjectedError              code, message and status of a sandbox fault rule
+    ├── ManagementError            /podium/api only; the HTTP status is the code
+    │   ├── AdminTokenRequired     401
+    │   ├── ManagementDisabled     403
+    │   ├── SandboxOnly            403
+    │   ├── NotFound               404
+    │   └── Conflict               409
     └── TransportError             HTTP 404 / 405 / 413 / 500: refused before any action ran
         ├── UnknownAction
         ├── MethodNotAllowed
@@ -108,6 +115,53 @@ class RateLimited(ZoomError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.context["retry_after"])}
+
+
+class InjectedError(ZoomError):
+    """A fault the sandbox was told to inject: the rule gives code, message and status."""
+
+    code, message = 0, "{message}"
+
+    def __init__(self, *, code: int, message: str, status: int) -> None:
+        super().__init__(message=message)
+        self.code = code  # type: ignore[misc]
+        self.status = status  # type: ignore[misc]
+
+
+class ManagementError(ZoomError):
+    """Refusals of the management API (/podium/api), whose HTTP status is the code."""
+
+
+class AdminTokenRequired(ManagementError):
+    code = status = 401
+    message = "Send the management token: 'Authorization: Bearer <PODIUM_ADMIN_TOKEN>'."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="podium"'}
+
+
+class ManagementDisabled(ManagementError):
+    code = status = 403
+    message = (
+        "The management API is off: set PODIUM_ADMIN_TOKEN, or run 'podium serve --sandbox' "
+        "and call it from this machine."
+    )
+
+
+class SandboxOnly(ManagementError):
+    code = status = 403
+    message = "{what} needs a sandbox server: 'podium serve --sandbox'."
+
+
+class NotFound(ManagementError):
+    code = status = 404
+    message = "No {what} {key}."
+
+
+class Conflict(ManagementError):
+    code = status = 409
+    message = "{reason}"
 
 
 class TransportError(ZoomError):

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
-    """A real Podium server for the whole test session, on a temporary SQLite file."""
+    """A real sandbox Podium server for the whole test session, on a temporary SQLite file:
+    `.base_url`, `.url(path)`, `.reset()`, `.clock`, `.calls()`, `.inject()`, `.simulate()`,
+    `.seed()`."""
     from podium.settings import Settings
     from podium.web.server import PodiumServer
 
@@ -26,6 +28,8 @@ def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumSe
 
 
 @pytest.fixture
-def podium_account(podium_server: PodiumServer) -> TestAccount:
-    """A fresh account (with api_key, api_secret, host_id) for each test."""
-    return podium_server.create_account()
+def podium_account(podium_server: PodiumServer) -> Iterator[TestAccount]:
+    """A fresh account (with api_key, api_secret, host_id) for each test; the fault rules a
+    test set are cleared after it."""
+    yield podium_server.create_account()
+    podium_server.clear_faults()

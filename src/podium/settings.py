@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///podium.sqlite3"
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("1", "true", "yes", "on")
+
+
+# PODIUM_* variable → (Settings field, converter); empty values count as unset.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
+    "PODIUM_DATABASE_URL": ("database_url", str),
+    "PODIUM_PUBLIC_URL": ("public_url", str),
+    "PODIUM_SECRET_KEY": ("secret_key", str),
+    "PODIUM_ZAK_LIFETIME_SECONDS": ("zak_lifetime_seconds", int),
+    "PODIUM_HEARTBEAT_TIMEOUT_SECONDS": ("heartbeat_timeout_seconds", int),
+    "PODIUM_RATE_LIMITS": ("rate_limits", str),
+    "PODIUM_REDIS_URL": ("redis_url", str),
+    "PODIUM_ADMIN_TOKEN": ("admin_token", str),
+    "PODIUM_SANDBOX": ("sandbox", _flag),
+    "PODIUM_JOURNAL_LIMIT": ("journal_limit", int),
+    "PODIUM_SQLITE_SYNCHRONOUS": ("sqlite_synchronous", str.upper),
+}
 
 
 @dataclass(frozen=True)
@@ -27,28 +47,19 @@ class Settings:
     sqlite_synchronous: str = "FULL"  # durable commits; see docs/architecture.md
     rate_limits: str = "off"  # "zoom": 10 requests/s per API key, 1/s for list calls
     redis_url: str | None = None  # shared state between processes (rate limits)
+    admin_token: str | None = None  # bearer token of the management API (/podium/api)
+    sandbox: bool = False  # virtual clock; management API open to loopback without a token
+    journal_limit: int = 1000  # v1 calls kept in the request journal (oldest pruned)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from PODIUM_* variables; explicit overrides (CLI options) win."""
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        if "PODIUM_DATABASE_URL" in env:
-            values["database_url"] = env["PODIUM_DATABASE_URL"]
-        if "PODIUM_PUBLIC_URL" in env:
-            values["public_url"] = env["PODIUM_PUBLIC_URL"]
-        if "PODIUM_SECRET_KEY" in env:
-            values["secret_key"] = env["PODIUM_SECRET_KEY"]
-        if "PODIUM_ZAK_LIFETIME_SECONDS" in env:
-            values["zak_lifetime_seconds"] = int(env["PODIUM_ZAK_LIFETIME_SECONDS"])
-        if "PODIUM_HEARTBEAT_TIMEOUT_SECONDS" in env:
-            values["heartbeat_timeout_seconds"] = int(env["PODIUM_HEARTBEAT_TIMEOUT_SECONDS"])
-        if "PODIUM_RATE_LIMITS" in env:
-            values["rate_limits"] = env["PODIUM_RATE_LIMITS"]
-        if "PODIUM_REDIS_URL" in env:
-            values["redis_url"] = env["PODIUM_REDIS_URL"]
-        if "PODIUM_SQLITE_SYNCHRONOUS" in env:
-            values["sqlite_synchronous"] = env["PODIUM_SQLITE_SYNCHRONOUS"].upper()
+        values: dict[str, object] = {
+            field: convert(env[name])
+            for name, (field, convert) in ENVIRONMENT.items()
+            if env.get(name, "") != ""
+        }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -40,7 +40,7 @@ def test_the_clock_moves_a_webinar_from_upcoming_to_past() -> None:
             duration=60,
         )
         before = call(server, account, "webinar/list/registration")
-        server.clock.advance(days=31, hours=2)  # type: ignore[union-attr]
+        server.clock.advance(days=31, hours=2)
         after = call(server, account, "webinar/list/registration")
         late = call(
             server,

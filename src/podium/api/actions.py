@@ -48,3 +48,12 @@ def run_action(action: Action, params: Params, context: ApiContext, session: Ses
     account_id = accounts.authenticate(session, api_key, api_secret, key=context.issuer.key)
     call = ApiCall(params, session, context, account_id, context.clock.now())
     return action.handler(call)
+
+
+def run_for_account(
+    name: str, values: dict[str, str], context: ApiContext, session: Session, account_id: int
+) -> Json:
+    """A v1 action on behalf of an account, for trusted callers (seeding, exports): the same
+    handler, validation and answer as over HTTP, without the API key pair."""
+    call = ApiCall(Params(values), session, context, account_id, context.clock.now())
+    return ACTIONS[name].handler(call)

@@ -44,9 +44,23 @@ def instance_key(session: Session, ids: Ids) -> bytes:
 
 
 def _issue_key(
-    session: Session, account_id: int, *, key: bytes, ids: Ids, now: datetime
+    session: Session,
+    account_id: int,
+    *,
+    key: bytes,
+    ids: Ids,
+    now: datetime,
+    pair: KeyPair | None = None,
 ) -> KeyPair:
-    pair = KeyPair(api_key=ids.api_key(), api_secret=ids.api_secret())
+    """A key pair for the account: new random values, or `pair` (a sandbox's fixed ones)."""
+    if (
+        pair is not None
+        and session.execute(
+            select(ApiCredential.id).where(ApiCredential.api_key == pair.api_key)
+        ).first()
+    ):
+        raise KeyInUse(pair.api_key)
+    pair = pair or KeyPair(api_key=ids.api_key(), api_secret=ids.api_secret())
     session.add(
         ApiCredential(
             account_id=account_id,
@@ -58,15 +72,26 @@ def _issue_key(
     return pair
 
 
+class KeyInUse(ValueError):
+    """Another account already has this API key."""
+
+
 def create_account(
-    session: Session, *, name: str, host_email: str, key: bytes, ids: Ids, now: datetime
+    session: Session,
+    *,
+    name: str,
+    host_email: str,
+    key: bytes,
+    ids: Ids,
+    now: datetime,
+    pair: KeyPair | None = None,
 ) -> NewAccount:
     """An account with its first webinar-enabled host and an API key pair."""
     account = Account(name=name, capacity=100, created_at=now)
     session.add(account)
     session.flush()
     host = add_user(session, account.id, email=host_email, has_webinar=True, ids=ids, now=now)
-    pair = _issue_key(session, account.id, key=key, ids=ids, now=now)
+    pair = _issue_key(session, account.id, key=key, ids=ids, now=now, pair=pair)
     session.flush()
     return NewAccount(account.id, pair.api_key, pair.api_secret, host.host_id)
 
@@ -165,3 +190,11 @@ def set_capacity(session: Session, account_id: int, capacity: int) -> Account:
     account.capacity = capacity
     session.flush()
     return account
+
+
+def list_users(session: Session, account_id: int) -> list[User]:
+    return list(
+        session.execute(
+            select(User).where(User.account_id == account_id).order_by(User.id)
+        ).scalars()
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import Webinar, WebinarInstance
@@ -282,10 +282,44 @@ __all__ = [
     "delete_occurrence",
     "delete_webinar",
     "end_webinar",
+    "account_webinars",
+    "find_webinar_anywhere",
+    "forget_account_data",
     "get_webinar",
     "list_webinars",
     "update_webinar",
 ]
+
+
+def account_webinars(session: Session, account_id: int) -> list[Webinar]:
+    """Every live (not deleted) webinar of the account, oldest first."""
+    return list(
+        session.execute(
+            select(Webinar)
+            .where(Webinar.account_id == account_id, Webinar.deleted_at.is_(None))
+            .order_by(Webinar.seq)
+        ).scalars()
+    )
+
+
+def find_webinar_anywhere(session: Session, webinar_id: str) -> Webinar:
+    """A live webinar of any account (the management API's view)."""
+    number = webinar_number(webinar_id.strip())
+    webinar = None
+    if number is not None:
+        webinar = session.execute(
+            select(Webinar).where(Webinar.id == number, Webinar.deleted_at.is_(None))
+        ).scalar_one_or_none()
+    if webinar is None:
+        raise WebinarNotFound(webinar_id=webinar_id.strip()[:40])
+    return webinar
+
+
+def forget_account_data(session: Session, account_id: int) -> int:
+    """Delete the account's webinars and everything under them (foreign keys cascade);
+    the account, its users and keys stay. Returns how many webinars went."""
+    result = session.execute(delete(Webinar).where(Webinar.account_id == account_id))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def get_open_webinar(session: Session, webinar_id: str, *, now: datetime) -> Webinar:

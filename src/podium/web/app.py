@@ -9,7 +9,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from podium.api.actions import ACTIONS
+from podium.clock import VirtualClock
 from podium.settings import Settings
+from podium.web.admin import Admin
+from podium.web.faults import Faults
+from podium.web.journal import Journal
 from podium.web.limits import RateLimits
 from podium.web.live import Live, LiveHub, sweeper
 from podium.web.manage import Manage
@@ -21,7 +26,9 @@ from podium.web.v1 import make_api
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     """Podium: the v1 API under /v1, the public pages, static files and a health check."""
-    runtime = runtime or Runtime.build(settings)
+    if runtime is None:
+        runtime = Runtime.build(settings, clock=VirtualClock() if settings.sandbox else None)
+    journal, faults = Journal(settings.journal_limit), Faults()
 
     async def health(_request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -36,12 +43,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     routes = [
         Route("/", index),
         Route("/healthz", health),
-        Mount("/v1", make_api(runtime, hub, RateLimits.from_settings(settings))),
+        Mount(
+            "/v1",
+            make_api(
+                runtime, hub, RateLimits.from_settings(settings), journal=journal, faults=faults
+            ),
+        ),
         Mount("/static", static, name="static"),
         *pages.routes(),
         *Rooms(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
+        *Admin(runtime, journal, faults, frozenset(ACTIONS)).routes(),
     ]
 
     async def page_not_found(request: Request, exc: Exception) -> Response:
@@ -69,4 +82,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     )
     app.state.runtime = runtime
     app.state.hub = hub
+    app.state.journal = journal
+    app.state.faults = faults
     return app

@@ -6,18 +6,24 @@ import os
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import uvicorn
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
-from podium.clock import FixedClock
+from podium.api.actions import ACTIONS
+from podium.api.seed import seed
+from podium.clock import VirtualClock
 from podium.db import migrate
 from podium.db.transfer import reset_everything
+from podium.services import simulation, webinars
 from podium.settings import Settings
 from podium.web.app import create_app
+from podium.web.faults import FaultRule, Faults
+from podium.web.journal import Call, Journal
 from podium.web.runtime import Runtime
 
 
@@ -77,25 +83,30 @@ class TestAccount:
 
 
 class PodiumServer:
-    """Podium on 127.0.0.1, on a free port, in a daemon thread (a temporary database by default).
+    """A sandbox Podium on 127.0.0.1, on a free port, in a daemon thread (a temporary
+    database by default), with its controls at hand:
 
     ::
 
         with PodiumServer() as server:
             account = server.create_account()
             client.webinar.base_uri = server.base_url   # "http://127.0.0.1:<port>/v1"
+            server.clock.advance(days=1)                # the server's (virtual) time
+            server.inject("webinar/register", error_code=3035, count=2)
+            server.calls("webinar/register")            # the request journal
     """
 
     def __init__(
         self,
         settings: Settings | None = None,
         *,
-        clock: FixedClock | None = None,
+        clock: VirtualClock | None = None,
         start_timeout: float = 10,
     ) -> None:
-        """`clock`: a FixedClock makes the server's time yours (`server.clock.advance(days=1)`)."""
-        self.settings = settings or Settings.temporary()
-        self.clock = clock
+        """`clock`: the server's time (default: a VirtualClock running from now);
+        `FixedClock(at)` starts it frozen."""
+        self.settings = replace(settings or Settings.temporary(), sandbox=True)
+        self.clock = clock or VirtualClock()
         self._start_timeout = start_timeout
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -119,6 +130,8 @@ class PodiumServer:
         runtime = Runtime.build(self.settings, clock=self.clock)
         app: Starlette = create_app(self.settings, runtime)
         self._runtime = app.state.runtime
+        self._journal: Journal = app.state.journal
+        self._faults: Faults = app.state.faults
         config = uvicorn.Config(
             app, log_level="warning", lifespan="on", access_log=False, timeout_graceful_shutdown=5
         )
@@ -141,8 +154,41 @@ class PodiumServer:
             self.runtime.engine.dispose()
 
     def reset(self) -> None:
-        """Forget every account, webinar and registration (the instance key stays)."""
+        """Forget every account, webinar and registration (the instance key stays), the
+        journal and the fault rules."""
         self.runtime.run(reset_everything, writes=True)
+        self._journal.clear()
+        self._faults.clear()
+
+    def calls(self, action: str | None = None, *, api_key: str | None = None) -> list[Call]:
+        """The v1 calls received (oldest first), optionally of one action or API key."""
+        return self._journal.calls(action, api_key=api_key)
+
+    def inject(self, action: str = "*", **rule: object) -> FaultRule:
+        """A fault rule: `inject("webinar/register", error_code=3035, count=2)`; also
+        `message`, `http_status`, `delay_ms`, `drop=True`, `probability`."""
+        return self._faults.add({"action": action, **rule}, frozenset(ACTIONS))
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def seed(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Accounts, webinars, registrants, panelists and polls in one go (see podium.api.seed)."""
+        context = self.runtime.context
+        return self.runtime.run(lambda session: seed(session, context, document), writes=True)
+
+    def simulate(self, webinar_id: int | str, **plan: Any) -> list[dict[str, Any]]:
+        """Run a whole session of the webinar (see services/simulation.Plan for the knobs)."""
+        parsed = simulation.parse_plan(plan)
+        context = self.runtime.context
+
+        def work(session: Session) -> list[dict[str, Any]]:
+            webinar = webinars.find_webinar_anywhere(session, str(webinar_id))
+            return simulation.simulate(
+                session, webinar, parsed, ids=context.issuer.ids, now=context.clock.now()
+            )
+
+        return self.runtime.run(work, writes=True)
 
     def url(self, path: str = "") -> str:
         """An absolute URL on this server: `server.url("/healthz")`."""

@@ -4,6 +4,7 @@ registrants of every status, and each ended session with its reports)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,7 @@ from podium.api.actions import run_for_account
 from podium.api.call import ApiContext, Json
 from podium.api.params import MAX_PAGE_SIZE
 from podium.db.models import Webinar
-from podium.services import accounts, webinars
+from podium.services import accounts, registrants, webinars
 
 
 def _pages(
@@ -46,28 +47,11 @@ def _webinar(context: ApiContext, session: Session, account_id: int, webinar: We
     data = run("webinar/get")
     data["panelists"] = run("webinar/panelists")["panelists"]
     if webinar.approval_type != webinars.NO_REGISTRATION:
-        data["registrants"] = {
-            "pending": list(
-                _pages(
-                    context,
-                    session,
-                    account_id,
-                    "webinar/registrants/list",
-                    ids | {"type": "0"},
-                    "users",
-                )
-            ),
-            "approved": list(
-                _pages(
-                    context,
-                    session,
-                    account_id,
-                    "webinar/registrants/list",
-                    ids | {"type": "1"},
-                    "users",
-                )
-            ),
-        }
+        pages = partial(_pages, context, session, account_id)
+        data["registrants"] = list(pages("webinar/registration", ids, "attendees"))
+        if webinar.approval_type == registrants.MANUAL:
+            pending = pages("webinar/registrants/list", ids | {"type": "0"}, "users")
+            data["pending_registrants"] = list(pending)
     data["sessions"] = [
         {
             **item,

@@ -1,0 +1,31 @@
+"""Fixtures of the HTTP tests: the management API's client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import Connection
+from starlette.testclient import TestClient
+
+from podium.clock import FixedClock
+from podium.ids import Ids
+from podium.settings import Settings
+from podium.web.app import create_app
+from podium.web.runtime import Runtime
+from tests.http.admin_helpers import BEARER, TOKEN
+
+
+@pytest.fixture
+def admin_runtime(settings: Settings, connection: Connection, clock: FixedClock) -> Runtime:
+    sandbox = replace(settings, admin_token=TOKEN, sandbox=True, journal_limit=5)
+    return Runtime.build(sandbox, clock=clock, ids=Ids.seeded(99), bind=connection)
+
+
+@pytest.fixture
+def admin(admin_runtime: Runtime) -> Iterator[TestClient]:
+    """The app of a sandbox with a management token; every request carries the token."""
+    app = create_app(admin_runtime.settings, admin_runtime)
+    with TestClient(app, raise_server_exceptions=False, headers=BEARER) as client:
+        yield client

@@ -358,6 +358,157 @@ def operation(action: str) -> dict[str, Any]:
     }
 
 
+ANY_OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
+# Management API (web/admin.py): method, path under /podium/api, summary, JSON body or None,
+# success status.
+MANAGEMENT = [
+    (
+        "post",
+        "/accounts",
+        "Create an account (random or given api_key/api_secret).",
+        obj({"name": STRING, "host_email": STRING, "api_key": STRING, "api_secret": STRING}),
+        201,
+    ),
+    (
+        "post",
+        "/accounts/{account_id}/users",
+        "Add a host user.",
+        obj({"email": STRING, "webinar": BOOLEAN}),
+        201,
+    ),
+    (
+        "post",
+        "/accounts/{account_id}/keys",
+        "A new API key pair; the old one stops working.",
+        None,
+        201,
+    ),
+    (
+        "post",
+        "/accounts/{account_id}/reset",
+        "Delete the account's webinars and all under them.",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/accounts/{account_id}/export",
+        "The account's data as the v1 operations show it.",
+        None,
+        200,
+    ),
+    ("post", "/reset", "Delete every account, the journal and the fault rules.", None, 200),
+    (
+        "post",
+        "/seed",
+        "Accounts, webinars, registrants, panelists, polls (JSON or YAML).",
+        obj({"accounts": {"type": "array", "items": ANY_OBJECT}}),
+        201,
+    ),
+    ("get", "/clock", "The server's time (sandbox).", None, 200),
+    (
+        "post",
+        "/clock",
+        "Freeze, set or advance the server's time (sandbox).",
+        obj(
+            {
+                "frozen": BOOLEAN,
+                "set": TIMESTAMP,
+                "advance": obj(
+                    {
+                        unit: {"type": "number"}
+                        for unit in ("weeks", "days", "hours", "minutes", "seconds")
+                    }
+                ),
+            }
+        ),
+        200,
+    ),
+    ("get", "/journal", "The last v1 calls (query: action, api_key, limit).", None, 200),
+    ("delete", "/journal", "Forget the journal.", None, 200),
+    ("get", "/faults", "The fault rules.", None, 200),
+    (
+        "post",
+        "/faults",
+        "Add a fault rule.",
+        obj(
+            {
+                "action": STRING,
+                "error_code": INTEGER,
+                "message": STRING,
+                "http_status": INTEGER,
+                "delay_ms": INTEGER,
+                "drop": BOOLEAN,
+                "probability": {"type": "number"},
+                "count": INTEGER,
+            }
+        ),
+        201,
+    ),
+    ("delete", "/faults", "Remove every fault rule.", None, 200),
+    ("delete", "/faults/{rule_id}", "Remove one fault rule.", None, 200),
+    (
+        "post",
+        "/webinars/{webinar_id}/simulate",
+        "Run simulated sessions of a webinar.",
+        obj(
+            {
+                "seed": INTEGER,
+                "show_up_rate": {"type": "number"},
+                "walk_ins": INTEGER,
+                "rejoin_rate": {"type": "number"},
+                "poll_answer_rate": {"type": "number"},
+                "questions": INTEGER,
+                "answer_rate": {"type": "number"},
+                "join_spread_minutes": INTEGER,
+                "occurrence_ids": {"type": "array", "items": STRING},
+            }
+        ),
+        200,
+    ),
+]
+MANAGEMENT_TAG = "Podium management"
+
+
+def management_paths() -> dict[str, Any]:
+    error = {
+        "description": "Refused: the v1 error envelope, with this HTTP status.",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+    paths: dict[str, Any] = {}
+    for method, path, summary, body, status in MANAGEMENT:
+        item = paths.setdefault(f"/podium/api{path}", {"servers": [{"url": "/"}]})
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": STRING}
+            for name in ("account_id", "rule_id", "webinar_id")
+            if "{" + name + "}" in path
+        ]
+        operation_: dict[str, Any] = {
+            "tags": [MANAGEMENT_TAG],
+            "summary": summary,
+            "operationId": f"podium_{method}_{path.strip('/').replace('/', '_')}".replace(
+                "{", ""
+            ).replace("}", ""),
+            "security": [{"adminToken": []}],
+            "responses": {
+                str(status): {
+                    "description": "Done.",
+                    "content": {"application/json": {"schema": ANY_OBJECT}},
+                },
+                **{str(code): error for code in (400, 401, 403, 404, 409)},
+            },
+        }
+        if parameters:
+            operation_["parameters"] = parameters
+        if body is not None:
+            operation_["requestBody"] = {
+                "required": False,
+                "content": {"application/json": {"schema": body}},
+            }
+        item[method] = operation_
+    return paths
+
+
 def document() -> dict[str, Any]:
     unknown = sorted(set(ACTIONS) - set(OPERATIONS))
     if unknown:
@@ -373,9 +524,21 @@ def document() -> dict[str, Any]:
             "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
         },
         "servers": [{"url": "/v1"}],
-        "tags": [{"name": "Webinar", "description": "The v1 webinar operations."}],
-        "paths": {f"/{action}": operation(action) for action in sorted(ACTIONS)},
+        "tags": [
+            {"name": "Webinar", "description": "The v1 webinar operations."},
+            {
+                "name": MANAGEMENT_TAG,
+                "description": "Podium's own JSON API beside /v1 (docs/management-api.md): "
+                "a bearer token (PODIUM_ADMIN_TOKEN), or none from this machine on a "
+                "--sandbox server.",
+            },
+        ],
+        "paths": {
+            **{f"/{action}": operation(action) for action in sorted(ACTIONS)},
+            **management_paths(),
+        },
         "components": {
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Error": obj({"error": obj({"code": INTEGER, "message": STRING})}),
                 "Webinar": obj(WEBINAR_FIELDS),
@@ -415,7 +578,7 @@ def document() -> dict[str, Any]:
                         },
                     }
                 ),
-            }
+            },
         },
     }
 

@@ -103,14 +103,14 @@ def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     )
     from podium.web.server import serve as run_server
 
+    if workers > 1 and sandbox:
+        raise click.ClickException(
+            "--sandbox runs one process: its clock, journal and fault rules live in it"
+        )
     if workers > 1 and not _settings(database_url).database_url.startswith("postgres"):
         raise click.ClickException(
             "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
             "PostgreSQL NOTIFY to reach other processes"
-        )
-    if workers > 1 and sandbox:
-        raise click.ClickException(
-            "--sandbox runs one process: its clock, journal and fault rules live in it"
         )
     listener = listen(host, port)
     port = listener.getsockname()[1]

@@ -76,6 +76,12 @@ class VirtualClock:
                 self._offset = at - _real_now()
             return at
 
+    def reset(self) -> None:
+        """Back to the real time, running."""
+        with self._lock:
+            self._frozen_at = None
+            self._offset = timedelta(0)
+
     def advance(self, **delta: float) -> datetime:
         """Move forward (or back, with negative values): `advance(days=1, hours=2)`."""
         step = timedelta(**delta)

@@ -29,7 +29,8 @@ def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumSe
 
 @pytest.fixture
 def podium_account(podium_server: PodiumServer) -> Iterator[TestAccount]:
-    """A fresh account (with api_key, api_secret, host_id) for each test; the fault rules a
-    test set are cleared after it."""
+    """A fresh account (with api_key, api_secret, host_id) for each test. After the test the
+    fault rules it set are cleared and the server's clock is back to the real time."""
     yield podium_server.create_account()
     podium_server.clear_faults()
+    podium_server.clock.reset()

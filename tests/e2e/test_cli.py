@@ -85,9 +85,9 @@ def test_db_upgrade(workdir: Path) -> None:
 
 
 @contextmanager
-def serving_demo(workdir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, str]]]:
     process = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", "--demo"],
+        [*PODIUM, "serve", "--port", "0", "--demo", *extra],
         cwd=workdir,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

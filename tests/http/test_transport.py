@@ -198,8 +198,18 @@ def test_openapi_document_is_served_and_lists_every_action(client: TestClient) -
 
     assert response.status_code == 200
     document = yaml.safe_load(response.text)
-    assert sorted(path.removeprefix("/") for path in document["paths"]) == sorted(ACTIONS)
+    v1_paths = [path for path in document["paths"] if not path.startswith("/podium/")]
+    assert sorted(path.removeprefix("/") for path in v1_paths) == sorted(ACTIONS)
     assert json.dumps(document["servers"]) == json.dumps([{"url": "/v1"}])
+    management = {
+        path: item for path, item in document["paths"].items() if path.startswith("/podium/")
+    }
+    assert "/podium/api/webinars/{webinar_id}/simulate" in management
+    for item in management.values():
+        assert item["servers"] == [{"url": "/"}]
+        for method in set(item) - {"servers"}:
+            assert item[method]["tags"] == ["Podium management"]
+            assert item[method]["security"] == [{"adminToken": []}]
 
 
 def test_openapi_document_is_up_to_date() -> None:

@@ -27,6 +27,9 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PODIUM_ADMIN_TOKEN": ("admin_token", str),
     "PODIUM_SANDBOX": ("sandbox", _flag),
     "PODIUM_JOURNAL_LIMIT": ("journal_limit", int),
+    "PODIUM_SMTP_URL": ("smtp_url", str),
+    "PODIUM_MAIL_FROM": ("mail_from", str),
+    "PODIUM_MAIL_RETRY_SECONDS": ("mail_retry_seconds", int),
     "PODIUM_SQLITE_SYNCHRONOUS": ("sqlite_synchronous", str.upper),
 }
 
@@ -50,6 +53,9 @@ class Settings:
     admin_token: str | None = None  # bearer token of the management API (/podium/api)
     sandbox: bool = False  # virtual clock; management API open to loopback without a token
     journal_limit: int = 1000  # v1 calls kept in the request journal (oldest pruned)
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1; None: mail waits
+    mail_from: str = "podium@podium.invalid"  # sender of every e-mail
+    mail_retry_seconds: int = 30  # first retry delay; doubles each failure (at most 6 h)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -141,6 +141,8 @@ class Webinar(Base):
     registrant_total: Mapped[int] = mapped_column(Integer, default=0)
     # Last instant of the schedule (None: no fixed end, type 6): drives "upcoming".
     schedule_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # iCalendar SEQUENCE of the webinar's event: raised on every change of time or cancellation.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
@@ -312,3 +314,33 @@ class QaQuestion(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class OutboxMessage(Base):
+    """An e-mail to send, written in the transaction of the event that causes it.
+
+    `payload` holds what the message says as of the event (JSON); the text, HTML and
+    calendar parts are rendered from it when it is sent or shown. Personal links are kept as
+    their nonces (the link is derived with the instance key), never as tokens.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webinar_seq: Mapped[int | None] = mapped_column(
+        ForeignKey("webinars.seq", ondelete="CASCADE"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str] = mapped_column(String(300), default="")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import Panelist, Webinar
+from podium.services import outbox
 from podium.services.tokens import Issuer
 
 
@@ -43,17 +44,17 @@ def replace_panelists(
             panelist.name, panelist.email = entry.name, entry.email
             continue
         nonce, digest = issuer.new_link()
-        session.add(
-            Panelist(
-                webinar_seq=webinar.seq,
-                name=entry.name,
-                email=entry.email,
-                email_key=key,
-                token_nonce=nonce,
-                token_digest=digest,
-                created_at=now,
-            )
+        added = Panelist(
+            webinar_seq=webinar.seq,
+            name=entry.name,
+            email=entry.email,
+            email_key=key,
+            token_nonce=nonce,
+            token_digest=digest,
+            created_at=now,
         )
+        session.add(added)
+        outbox.panelist_message(session, webinar, added, now=now)
     session.flush()
 
 

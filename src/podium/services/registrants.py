@@ -42,6 +42,7 @@ from podium.errors import (
     RegistrationNotRequired,
     WebinarOver,
 )
+from podium.services import outbox
 from podium.services.schedules import RECURRING_FIXED_TIME, find_occurrence
 from podium.services.tokens import Issuer
 from podium.services.webinars import NO_REGISTRATION, SCHEDULED, Page
@@ -234,7 +235,14 @@ def register(
             raise
         return _register_again(session, webinar, twin, occurrences, status, issuer, now)
     _attach(session, registrant, occurrences)
+    _announce(session, webinar, registrant, now)
     return Registration(registrant, occurrences)
+
+
+def _announce(session: Session, webinar: Webinar, registrant: Registrant, now: datetime) -> None:
+    """The message of a new (or re-activated) registration: approved, or waiting."""
+    kind = outbox.APPROVED_KIND if registrant.status == APPROVED else outbox.PENDING_KIND
+    outbox.registrant_message(session, webinar, registrant, kind, now=now)
 
 
 def _insert(
@@ -288,13 +296,16 @@ def _register_again(
     now: datetime,
 ) -> Registration:
     """A known e-mail: the same registrant; a cancelled one comes back (with a new link)."""
-    if registrant.status == CANCELLED:
+    came_back = registrant.status == CANCELLED
+    if came_back:
         _take_seat(session, webinar)
         registrant.status = status
         registrant.token_nonce, registrant.token_digest = issuer.new_link()
         registrant.updated_at = now
         session.flush()
     _attach(session, registrant, occurrences)
+    if came_back:
+        _announce(session, webinar, registrant, now)
     return Registration(registrant, occurrences)
 
 
@@ -341,6 +352,8 @@ def approve(
         registrant.status = APPROVED
         registrant.updated_at = now
     session.flush()
+    for registrant in newly:
+        outbox.registrant_message(session, webinar, registrant, outbox.APPROVED_KIND, now=now)
     return newly
 
 
@@ -371,6 +384,8 @@ def cancel(
         _free_seat(session, webinar)
         cancelled.append(registrant)
     session.flush()
+    for registrant in cancelled:
+        outbox.registrant_message(session, webinar, registrant, outbox.CANCELLED_KIND, now=now)
     return cancelled
 
 

@@ -13,6 +13,7 @@ from podium.db.models import Webinar, WebinarInstance
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.numbers import ascii_int
 from podium.recurrence import Recurrence
+from podium.services import outbox
 from podium.services import panelists as panelist_rules
 from podium.services.accounts import Host
 from podium.services.panelists import PanelistEntry
@@ -204,6 +205,8 @@ def update_webinar(
         )
     webinar.updated_at = now
     session.flush()
+    if changed & SCHEDULE_FIELDS:
+        outbox.schedule_changed(session, webinar, cancelled=False, now=now)
 
 
 def delete_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
@@ -211,6 +214,7 @@ def delete_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None
     webinar.deleted_at = now
     webinar.updated_at = now
     session.flush()
+    outbox.schedule_changed(session, webinar, cancelled=True, now=now)
 
 
 def delete_occurrence(
@@ -221,6 +225,7 @@ def delete_occurrence(
     refresh_schedule_end(webinar)
     webinar.updated_at = now
     session.flush()
+    outbox.schedule_changed(session, webinar, cancelled=False, now=now)
 
 
 def end_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,11 +20,26 @@ from podium.web.faults import Faults
 from podium.web.journal import Journal
 from podium.web.limits import RateLimits
 from podium.web.live import Live, LiveHub, sweeper
+from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
 from podium.web.pages import Pages
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import make_api
+
+
+def background(
+    runtime: Runtime, hub: LiveHub
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker."""
+    sweeping = sweeper(runtime, hub)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with sweeping(app), mail_worker(runtime):
+            yield
+
+    return lifespan
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
@@ -37,6 +55,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
 
     pages = Pages(runtime)
+    admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
     hub = LiveHub()
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
@@ -54,7 +73,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *Rooms(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
-        *Admin(runtime, journal, faults, frozenset(ACTIONS)).routes(),
+        *admin.routes(),
+        *OutboxPage(runtime, pages, admin.authorize).routes(),
     ]
 
     async def page_not_found(request: Request, exc: Exception) -> Response:
@@ -77,7 +97,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        lifespan=sweeper(runtime, hub),
+        lifespan=background(runtime, hub),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     app.state.runtime = runtime

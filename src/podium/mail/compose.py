@@ -39,6 +39,14 @@ def checked_address(address: str) -> str:
         raise BadRecipient(str(error)) from None
 
 
+def sender_address(address: str) -> str:
+    """The operator's PODIUM_MAIL_FROM: one plain address (special-use domains allowed)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or clean_text(address, 320) != address or " " in address:
+        raise ValueError(f"PODIUM_MAIL_FROM is not one plain address: {address!r}")
+    return address
+
+
 def _address(name: str, address: str) -> Address:
     username, _, domain = address.rpartition("@")
     return Address(display_name=clean_text(name), username=username, domain=domain)
@@ -50,11 +58,10 @@ def compose(
     to = checked_address(recipient)
     message = EmailMessage()
     message["Subject"] = clean_text(rendered.subject, 300)
-    message["From"] = _address("Podium", checked_address(sender))
+    message["From"] = _address("Podium", sender_address(sender))
     message["To"] = _address(name, to)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(idstring=message_id, domain=sender.rpartition("@")[2])
-    message["Content-Language"] = rendered.language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
@@ -66,4 +73,5 @@ def compose(
             filename="invite.ics",
             params={"method": rendered.method},
         )
+    message["Content-Language"] = rendered.language  # last: set_content clears Content-*
     return message

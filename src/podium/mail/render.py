@@ -83,14 +83,16 @@ def environment() -> Environment:
     )
 
 
-def _links(message_payload: dict[str, Any], context: MailContext) -> dict[str, str]:
+def _links(kind: str, message_payload: dict[str, Any], context: MailContext) -> dict[str, str]:
+    """The personal join link (not while approval is pending) and, for registrants, the
+    cancel-my-registration link."""
     link = message_payload.get("link")
     webinar_id = message_payload["webinar"]["id"]
     if not link:
         return {}
     token = personal_token(context.key, link["nonce"])
     base = f"{context.public_url}/w/{webinar_id}"
-    links = {"join_url": f"{base}?tk={token}"}
+    links = {} if kind == outbox.PENDING_KIND else {"join_url": f"{base}?tk={token}"}
     if link["role"] == "registrant":
         links["cancel_url"] = f"{base}/cancel?tk={token}"
     return links
@@ -102,7 +104,7 @@ def render(message: OutboxMessage, context: MailContext, *, now: datetime) -> Re
     locale = locale_for(message.language)
     starts = [parse_timestamp(text, name="start") for text in webinar["starts"]]
     zone = ZoneInfo(webinar["timezone"])
-    links = _links(payload, context)
+    links = _links(message.kind, payload, context)
     values = {
         "kind": message.kind,
         "name": message.recipient_name or message.recipient,

@@ -74,3 +74,19 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
 def _check_webinar(webinar: Webinar, webinar_id: str) -> None:
     if str(webinar.id) != webinar_id or webinar.deleted_at is not None:
         raise LinkRefused("This link is not valid.")
+
+
+def registrant_by_link(session: Session, webinar_id: str, token: str) -> tuple[Webinar, Registrant]:
+    """The registrant a personal link belongs to (any status), for cancelling."""
+    if not webinar_id.isdigit() or not token:
+        raise LinkRefused("This link is not valid.")
+    found = session.execute(
+        select(Registrant, Webinar)
+        .join(Webinar, Webinar.seq == Registrant.webinar_seq)
+        .where(Registrant.token_digest == token_digest(token))
+    ).first()
+    if found is None:
+        raise LinkRefused("This link is not valid.")
+    registrant, webinar = found
+    _check_webinar(webinar, webinar_id)
+    return webinar, registrant

@@ -16,6 +16,7 @@ from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
 from podium.settings import Settings
 from podium.web.admin import Admin
+from podium.web.cancel import SelfCancel
 from podium.web.faults import Faults
 from podium.web.journal import Journal
 from podium.web.limits import RateLimits
@@ -71,6 +72,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         Mount("/static", static, name="static"),
         *pages.routes(),
         *Rooms(pages).routes(),
+        *SelfCancel(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
         *admin.routes(),

@@ -28,6 +28,7 @@ from podium.settings import Settings
 from podium.testing import PodiumServer, TestAccount
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
+from tests.mail_sink import mail_sink  # noqa: F401 - a fixture for every test folder
 
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 PUBLIC_URL = "https://podium.test"

@@ -29,6 +29,3 @@ def admin(admin_runtime: Runtime) -> Iterator[TestClient]:
     app = create_app(admin_runtime.settings, admin_runtime)
     with TestClient(app, raise_server_exceptions=False, headers=BEARER) as client:
         yield client
-
-
-from tests.mail_sink import mail_sink  # noqa: E402, F401 - a fixture

@@ -23,11 +23,13 @@ class BadRecipient(ValueError):
 
 
 def clean_text(value: str, limit: int = 200) -> str:
-    """One line of printable text: control/format characters become spaces, runs collapse."""
+    """One line of printable text: control/format characters become spaces, runs collapse,
+    and "=?" cannot open an RFC 2047 encoded word (the email package would decode one, CR LF
+    and all, into the header it writes)."""
     shown = "".join(
         " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in value
     )
-    return " ".join(shown.split())[:limit]
+    return " ".join(shown.replace("=?", "= ?").split())[:limit]
 
 
 def checked_address(address: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
@@ -17,14 +16,12 @@ from zoneinfo import available_timezones
 
 from podium.errors import InvalidParameter, MissingParameter
 from podium.services.webinars import Page
+from podium.text import CONTROL_MULTILINE, CONTROL_SINGLE_LINE
 from podium.timestamps import parse_timestamp
 
 TRUE_WORDS = frozenset({"true", "1"})
 FALSE_WORDS = frozenset({"false", "0"})
 MAX_PAGE_SIZE = 300
-# C0 controls and DEL; tab, newline and carriage return are allowed only in multi-line text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @cache
@@ -68,7 +65,7 @@ class Params:
         value = value.strip()
         if not value:
             return None
-        pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
+        pattern = CONTROL_MULTILINE if multiline else CONTROL_SINGLE_LINE
         if pattern.search(value):
             raise InvalidParameter(name=name, reason="It contains control characters.")
         if len(value) > max_length:

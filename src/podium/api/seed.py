@@ -34,6 +34,7 @@ from podium.api.call import ApiContext, Json
 from podium.errors import InvalidParameter, ZoomError
 from podium.services import accounts, polls, registrants, webinars
 from podium.services.accounts import KeyPair
+from podium.text import has_control
 
 MAX_ACCOUNTS, MAX_WEBINARS, MAX_REGISTRANTS = 100, 500, 10_000
 REGISTRANT_STATUSES = ("pending", "approved", "cancelled")
@@ -60,8 +61,10 @@ def _items(data: dict[str, Any], key: str, where: str, limit: int) -> list[dict[
 
 def _text(data: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
     value = data.get(key, default)
-    if not isinstance(value, str) or not value.strip() or len(value) > 300:
-        raise InvalidParameter(name=f"{where}.{key}", reason="Text of 1 to 300 characters.")
+    if not isinstance(value, str) or not value.strip() or len(value) > 300 or has_control(value):
+        raise InvalidParameter(
+            name=f"{where}.{key}", reason="Text of 1 to 300 characters, no controls."
+        )
     return value.strip()
 
 

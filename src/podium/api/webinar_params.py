@@ -11,6 +11,7 @@ from podium.errors import InvalidParameter
 from podium.recurrence import parse_recurrence
 from podium.services.panelists import PanelistEntry
 from podium.services.webinars import WebinarSettings
+from podium.text import has_control
 
 WEBINAR_TYPES = (5, 6, 9)
 APPROVAL_TYPES = (0, 1, 2)
@@ -61,6 +62,8 @@ def read_panelists(params: Params) -> tuple[PanelistEntry, ...] | None:
         name = item.get("name", "")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > 300:
             raise InvalidParameter(name="panelists", reason='Each item needs a "name".')
+        if has_control(name):
+            raise InvalidParameter(name="panelists", reason="A name holds control characters.")
         email = valid_email(item["email"].strip(), "panelists")
         if email.lower() in entries:
             raise InvalidParameter(name="panelists", reason=f"{email} appears twice.")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from podium.db.models import Poll, PollAnswer, QaQuestion, Webinar, WebinarInstance
 from podium.errors import InvalidParameter
 from podium.services.sessions import Participant
+from podium.text import has_control
 
 SINGLE, MULTIPLE = "single", "multiple"
 MAX_QUESTIONS, MAX_ANSWERS = 20, 10
@@ -27,6 +28,8 @@ class PollQuestion:
 def _text(value: object, what: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
         raise InvalidParameter(name="poll", reason=f"{what} needs 1 to {limit} characters.")
+    if has_control(value):
+        raise InvalidParameter(name="poll", reason=f"{what} holds control characters.")
     return value.strip()
 
 

@@ -43,6 +43,7 @@ from podium.errors import (
 from podium.numbers import ascii_int
 from podium.services import accounts, simulation, webinars
 from podium.services.accounts import KeyInUse, KeyPair
+from podium.text import has_control
 from podium.timestamps import format_timestamp, parse_timestamp
 from podium.web.faults import Faults
 from podium.web.forms import read_body
@@ -87,8 +88,8 @@ def _text(data: dict[str, Any], name: str, default: str | None = None) -> str:
     value = data.get(name, default)
     if value is None:
         raise MissingParameter(name=name)
-    if not isinstance(value, str) or not value.strip() or len(value) > 300:
-        raise InvalidParameter(name=name, reason="Text of 1 to 300 characters.")
+    if not isinstance(value, str) or not value.strip() or len(value) > 300 or has_control(value):
+        raise InvalidParameter(name=name, reason="Text of 1 to 300 characters, no controls.")
     return value.strip()
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from podium.errors import InjectedError, InvalidParameter
 from podium.numbers import ascii_int
+from podium.text import has_control
 
 MAX_DELAY_MS = 60_000
 
@@ -65,7 +66,9 @@ def parse_rule(data: object, rule_id: int, known_actions: frozenset[str]) -> Fau
             name="action", reason='A v1 action such as "webinar/register", or "*".'
         )
     message = data.get("message")
-    if message is not None and (not isinstance(message, str) or len(message) > 500):
+    if message is not None and (
+        not isinstance(message, str) or len(message) > 500 or has_control(message)
+    ):
         raise InvalidParameter(name="message", reason="Text of at most 500 characters.")
     drop = data.get("drop", False)
     if not isinstance(drop, bool):

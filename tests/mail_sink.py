@@ -3,18 +3,21 @@ refuse (421) or be stopped and started again to play a mail server that goes awa
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,22 @@ def parts(message: EmailMessage) -> dict[str, Any]:
             found["ics"] = part.get_payload(decode=True)
             found["ics_method"] = part.get_param("method")
     return found
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion in a thread of its own: the main thread may already run
+    an event loop (Playwright's sync API keeps one for the whole session)."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(make())
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="run-async")
+    worker.start()
+    worker.join(timeout=120)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]

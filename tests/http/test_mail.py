@@ -3,7 +3,6 @@ the outbox delivers; the tests read the messages as a mail client would."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +21,7 @@ from podium.web.mailer import delivery_for
 from podium.web.runtime import Runtime
 from tests.conftest import PUBLIC_URL, AccountKeys
 from tests.http.helpers import v1
-from tests.mail_sink import MailSink, parts
+from tests.mail_sink import MailSink, parts, run_async
 
 
 def events(calendar: Calendar) -> list[Any]:
@@ -31,7 +30,7 @@ def events(calendar: Calendar) -> list[Any]:
 
 
 def deliver(runtime: Runtime, sink: MailSink) -> DeliveryReport:
-    return asyncio.run(delivery_for(runtime, sink.url).run_until_idle())
+    return run_async(delivery_for(runtime, sink.url).run_until_idle)
 
 
 def outbox(session: Session) -> list[tuple[str, str, str]]:
@@ -363,7 +362,7 @@ def test_a_message_that_keeps_failing_is_marked_failed_with_the_last_error(
 
     reports = []
     for _ in range(3):
-        reports.append(asyncio.run(delivery.run_until_idle()))
+        reports.append(run_async(delivery.run_until_idle))
         clock.advance(hours=7)
 
     assert [(r.retried, r.failed) for r in reports] == [(1, 0), (1, 0), (0, 1)]

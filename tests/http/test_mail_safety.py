@@ -3,7 +3,6 @@ to exactly one recipient and carries only Podium's own headers."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -17,7 +16,7 @@ from podium.web.mailer import delivery_for
 from podium.web.runtime import Runtime
 from tests.conftest import AccountKeys
 from tests.http.helpers import v1
-from tests.mail_sink import MailSink
+from tests.mail_sink import MailSink, run_async
 
 HOSTILE = [
     "x\r\nBcc: evil@attacker.test",
@@ -52,7 +51,7 @@ def header_names(raw: bytes) -> list[str]:
 
 
 def check_delivery(runtime: Runtime, sink: MailSink, session: Session, expected: list[str]) -> None:
-    asyncio.run(delivery_for(runtime, sink.url).run_until_idle())
+    run_async(delivery_for(runtime, sink.url).run_until_idle)
     assert sorted(r.recipients[0] for r in sink.received) == sorted(expected)
     for received in sink.received:
         assert len(received.recipients) == 1

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
+
 from podium.api.call import ApiCall, Json
 from podium.api.params import page_count
 from podium.db.models import Occurrence, Panelist, Registrant, Webinar
@@ -11,16 +15,19 @@ from podium.services.webinars import NO_REGISTRATION, Page
 from podium.timestamps import format_timestamp
 
 
-def webinar(call: ApiCall, item: Webinar) -> Json:
+def webinar(call: ApiCall, item: Webinar | Row[Any], host_id: str | None = None) -> Json:
+    """`item`: the ORM webinar, or its row from services.webinars.webinar_view (then
+    `host_id` comes with it)."""
     urls = call.urls
-    zak = call.issuer.zak(item.host.host_id, call.now + call.context.zak_lifetime)
+    host_id = host_id or item.host.host_id
+    zak = call.issuer.zak(host_id, call.now + call.context.zak_lifetime)
     registration_url = (
         "" if item.approval_type == NO_REGISTRATION else urls.registration_url(item.id)
     )
     return {
         "uuid": item.uuid,
         "id": item.id,
-        "host_id": item.host.host_id,
+        "host_id": host_id,
         "topic": item.topic,
         "agenda": item.agenda,
         "type": item.type,
@@ -40,7 +47,7 @@ def webinar(call: ApiCall, item: Webinar) -> Json:
     }
 
 
-def occurrence(item: Occurrence) -> Json:
+def occurrence(item: Occurrence | Row[Any]) -> Json:
     return {
         "occurrence_id": occurrence_key(item),
         "start_time": format_timestamp(item.start_at),
@@ -49,9 +56,10 @@ def occurrence(item: Occurrence) -> Json:
     }
 
 
-def webinar_with_occurrences(call: ApiCall, item: Webinar) -> Json:
-    shown = item.occurrences if item.type == RECURRING_FIXED_TIME else []
-    return webinar(call, item) | {"occurrences": [occurrence(o) for o in shown]}
+def webinar_with_occurrences(call: ApiCall, item: Row[Any], occurrences: list[Row[Any]]) -> Json:
+    """webinar/get: the row and occurrences of services.webinars.webinar_view."""
+    shown = occurrences if item.type == RECURRING_FIXED_TIME else []
+    return webinar(call, item, item.host_id) | {"occurrences": [occurrence(o) for o in shown]}
 
 
 def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:

@@ -21,8 +21,10 @@ def webinar_create(call: ApiCall) -> Json:
 
 def webinar_get(call: ApiCall) -> Json:
     call.host()
-    webinar = webinars.get_webinar(call.session, call.account_id, call.params.required("id"))
-    return shapes.webinar_with_occurrences(call, webinar)
+    row, occurrences = webinars.webinar_view(
+        call.session, call.account_id, call.params.required("id")
+    )
+    return shapes.webinar_with_occurrences(call, row, occurrences)
 
 
 def webinar_update(call: ApiCall) -> Json:

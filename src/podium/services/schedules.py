@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from podium.db.models import Occurrence, Webinar
@@ -75,6 +77,6 @@ def find_occurrence(webinar: Webinar, occurrence_id: str) -> Occurrence:
     raise InvalidOccurrence(value=occurrence_id)
 
 
-def occurrence_key(occurrence: Occurrence) -> str:
+def occurrence_key(occurrence: Occurrence | Row[Any]) -> str:
     """The v1 `occurrence_id`: the start instant in epoch milliseconds, as a string."""
     return str(int(occurrence.start_at.timestamp()) * 1000)

@@ -5,11 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from podium.db.models import Webinar, WebinarInstance
+from podium.db.models import Occurrence, User, Webinar, WebinarInstance
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.numbers import ascii_int
 from podium.recurrence import Recurrence
@@ -182,6 +194,49 @@ def get_webinar(session: Session, account_id: int, webinar_id: str) -> Webinar:
         if webinar is not None:
             return webinar
     raise WebinarNotFound(webinar_id=text)
+
+
+@cache
+def _view_query() -> Select[Any]:
+    return (
+        select(*Webinar.__table__.columns, User.host_id)
+        .join(User, User.id == Webinar.host_user_id)
+        .where(
+            Webinar.id == bindparam("webinar_id"),
+            Webinar.account_id == bindparam("account_id"),
+            Webinar.deleted_at.is_(None),
+        )
+    )
+
+
+@cache
+def _occurrences_query() -> Select[Any]:
+    return (
+        select(*Occurrence.__table__.columns)
+        .where(Occurrence.webinar_seq == bindparam("seq"))
+        .order_by(Occurrence.start_at)
+    )
+
+
+def webinar_view(
+    session: Session, account_id: int, webinar_id: str
+) -> tuple[Row[Any], list[Row[Any]]]:
+    """A live webinar of the account as plain rows (with its host's `host_id`) and its
+    occurrences: what `webinar/get` shows, read without ORM objects (the hot read path)."""
+    text = webinar_id.strip()
+    number = webinar_number(text)
+    connection = session.connection()
+    row = None
+    if number is not None:
+        row = connection.execute(
+            _view_query(), {"webinar_id": number, "account_id": account_id}
+        ).first()
+    if row is None:
+        raise WebinarNotFound(webinar_id=text)
+    occurrences: list[Row[Any]] = []
+    if row.type == RECURRING_FIXED_TIME:
+        occurrences = list(connection.execute(_occurrences_query(), {"seq": row.seq}).all())
+    return row, occurrences
 
 
 def update_webinar(

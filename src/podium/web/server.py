@@ -34,7 +34,7 @@ class ServerDidNotStart(RuntimeError):
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket, bound before anything else so port 0 can be told to the user."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    return socket.create_server((host, port), family=family, backlog=2048)
 
 
 def app_from_env() -> Starlette:

@@ -20,9 +20,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, insert, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import (
@@ -107,21 +108,29 @@ def _enqueue(
     session: Session, webinar: Webinar, kind: str, to: Addressee, *, now: datetime
 ) -> None:
     payload = {"webinar": _webinar(webinar, to.starts), "link": to.link}
-    session.execute(
-        insert(OutboxMessage).values(
-            webinar_seq=webinar.seq,
-            kind=kind,
-            recipient=to.email,
-            recipient_name=to.name,
-            language=to.language or webinar.language,
-            payload=json.dumps(payload, separators=(",", ":")),
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            last_error="",
-            created_at=now,
-        )
+    session.connection().execute(
+        _insert_statement(),
+        {
+            "webinar_seq": webinar.seq,
+            "kind": kind,
+            "recipient": to.email,
+            "recipient_name": to.name,
+            "language": to.language or webinar.language,
+            "payload": json.dumps(payload, separators=(",", ":")),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "created_at": now,
+        },
     )
+
+
+@cache
+def _insert_statement() -> Insert:
+    """Built once: registration is a hot path, and composing a statement costs more than
+    SQLite takes to run it."""
+    return insert(OutboxMessage)
 
 
 def _registrant(session: Session, webinar: Webinar, registrant: Registrant, kind: str) -> Addressee:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,10 +18,12 @@ from starlette.routing import Route
 
 from podium.db.models import OutboxMessage
 from podium.errors import ZoomError
-from podium.mail.delivery import Delivery, SmtpTarget
-from podium.mail.render import MailContext, Rendered, render
 from podium.web.pages import Pages
 from podium.web.runtime import Runtime
+
+if TYPE_CHECKING:  # the mail stack (Babel, iCalendar, aiosmtplib) loads when first used
+    from podium.mail.delivery import Delivery
+    from podium.mail.render import MailContext, Rendered
 
 log = logging.getLogger("podium.mail")
 POLL_SECONDS = 1.0
@@ -28,11 +31,15 @@ PAGE_SIZE = 200
 
 
 def mail_context(runtime: Runtime) -> MailContext:
+    from podium.mail.render import MailContext
+
     settings = runtime.settings
     return MailContext(settings.public_url, runtime.context.issuer.key, settings.mail_from)
 
 
 def delivery_for(runtime: Runtime, smtp_url: str) -> Delivery:
+    from podium.mail.delivery import Delivery, SmtpTarget
+
     return Delivery(
         runtime,
         mail_context(runtime),
@@ -98,6 +105,8 @@ class OutboxPage:
                 {"title": "Not allowed here", "message": str(error)},
                 status=error.status,
             )
+        from podium.mail.render import render
+
         status = request.query_params.get("status") or None
         rows = self.runtime.run(lambda s: recent_messages(s, status, PAGE_SIZE), writes=False)
         context = mail_context(self.runtime)

@@ -232,3 +232,16 @@ def test_export_shows_each_webinar_as_the_v1_operations_do(
         ],
     }
     assert [p["email"] for p in webinar["pending_registrants"]] == ["ann@x.test"]
+
+
+def test_addresses_are_checked(admin: TestClient, account: AccountKeys, session: Session) -> None:
+    bad_host = admin.post("/podium/api/accounts", json={"host_email": "not an address"})
+    bad_user = admin.post(f"/podium/api/accounts/{account.account_id}/users", json={"email": "x@"})
+    bad_seed = admin.post("/podium/api/seed", json={"accounts": [{"host_email": "nope"}]})
+
+    for response in (bad_host, bad_user, bad_seed):
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == 300
+    assert bad_host.json()["error"]["message"].startswith("Invalid parameter: host_email.")
+    assert bad_seed.json()["error"]["message"].startswith("Invalid parameter: accounts[0].host_email.")
+    assert session.execute(select(func.count()).select_from(Account)).scalar_one() == 1

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from podium.api.actions import run_for_account
 from podium.api.call import ApiContext, Json
+from podium.api.webinar_params import valid_email
 from podium.errors import InvalidParameter, ZoomError
 from podium.services import accounts, polls, registrants, webinars
 from podium.services.accounts import KeyPair
@@ -94,7 +95,9 @@ class Seeder:
         created = accounts.create_account(
             self.session,
             name=_text(spec, "name", where, "Seeded"),
-            host_email=_text(spec, "host_email", where, "host@example.com"),
+            host_email=valid_email(
+                _text(spec, "host_email", where, "host@example.com"), f"{where}.host_email"
+            ),
             key=issuer.key,
             ids=issuer.ids,
             now=now,
@@ -109,7 +112,9 @@ class Seeder:
             accounts.add_user(
                 self.session,
                 created.account_id,
-                email=_text(user, "email", f"{where}.users[{i}]"),
+                email=valid_email(
+                    _text(user, "email", f"{where}.users[{i}]"), f"{where}.users[{i}]"
+                ),
                 has_webinar=bool(user.get("webinar", True)),
                 ids=issuer.ids,
                 now=now,
@@ -128,6 +133,9 @@ class Seeder:
             "user_host_ids": users,
             "webinars": seeded,
         }
+
+    def email(self, spec: dict[str, Any], where: str) -> str:
+        return valid_email(_text(spec, "email", where), f"{where}.email")
 
     def action(self, name: str, account_id: int, values: dict[str, Any], where: str) -> Json:
         wire = {key: _wire(value) for key, value in values.items() if value is not None}

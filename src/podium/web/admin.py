@@ -26,6 +26,7 @@ from starlette.routing import Route
 from podium.api import envelope
 from podium.api.account_export import export_account
 from podium.api.seed import seed
+from podium.api.webinar_params import valid_email
 from podium.clock import VirtualClock
 from podium.db.transfer import reset_everything
 from podium.errors import (
@@ -235,7 +236,7 @@ class Admin:
                 raise InvalidParameter(name="api_secret", reason="At least 16 characters.")
         name, host_email = (
             _text(data, "name", "Sandbox"),
-            _text(data, "host_email", "host@example.com"),
+            valid_email(_text(data, "host_email", "host@example.com"), "host_email"),
         )
         context = self.runtime.context
 
@@ -258,7 +259,7 @@ class Admin:
 
     async def add_user(self, request: Request) -> Response:
         data = _object(await self._body(request))
-        email = _text(data, "email")
+        email = valid_email(_text(data, "email"), "email")
         webinar = data.get("webinar", True)
         if not isinstance(webinar, bool):
             raise InvalidParameter(name="webinar", reason="true or false.")

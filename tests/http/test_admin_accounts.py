@@ -243,5 +243,7 @@ def test_addresses_are_checked(admin: TestClient, account: AccountKeys, session:
         assert response.status_code == 400
         assert response.json()["error"]["code"] == 300
     assert bad_host.json()["error"]["message"].startswith("Invalid parameter: host_email.")
-    assert bad_seed.json()["error"]["message"].startswith("Invalid parameter: accounts[0].host_email.")
+    assert bad_seed.json()["error"]["message"].startswith(
+        "Invalid parameter: accounts[0].host_email."
+    )
     assert session.execute(select(func.count()).select_from(Account)).scalar_one() == 1

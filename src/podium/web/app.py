@@ -19,7 +19,7 @@ from podium.web.admin import Admin
 from podium.web.cancel import SelfCancel
 from podium.web.faults import Faults
 from podium.web.journal import Journal
-from podium.web.limits import RateLimits
+from podium.web.limits import MissThrottle, RateLimits
 from podium.web.live import Live, LiveHub, sweeper
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
@@ -102,6 +102,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         lifespan=background(runtime, hub),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
+    if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
+        app.add_middleware(MissThrottle, storage_url=settings.redis_url or "memory://")
     app.state.runtime = runtime
     app.state.hub = hub
     app.state.journal = journal

@@ -175,6 +175,10 @@ class UnknownAction(TransportError):
 class MethodNotAllowed(TransportError):
     code, message, status = 405, "Method {method} is not allowed: v1 calls are POST.", 405
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": "POST"}
+
 
 class BodyTooLarge(TransportError):
     code, message, status = 413, "Request body is larger than {limit} bytes.", 413

@@ -154,3 +154,17 @@ def test_fault_rules_are_validated(admin: TestClient) -> None:
             {"error": {"code": 300, "message": message}},
         ), body
     assert admin.get("/podium/api/faults").json() == {"faults": []}
+
+
+def test_a_fault_rule_with_a_non_text_action_is_a_400(admin: TestClient) -> None:
+    response = admin.post("/podium/api/faults", json={"action": {}, "error_code": 1})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": {
+                "code": 300,
+                "message": 'Invalid parameter: action. A v1 action such as "webinar/register", or "*".',
+            }
+        },
+    )

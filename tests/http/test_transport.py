@@ -221,3 +221,21 @@ def test_openapi_document_is_up_to_date() -> None:
     spec.loader.exec_module(generator)
 
     assert (root / "src" / "podium" / "openapi.yaml").read_text() == generator.render()
+
+
+def test_a_405_names_the_allowed_method(client: TestClient) -> None:
+    api = client.get("/v1/webinar/list")
+    page = client.post("/")
+    management = client.get("/podium/api/reset")
+
+    assert (api.status_code, api.headers["allow"]) == (405, "POST")
+    assert page.status_code == 405
+    assert "GET" in page.headers["allow"]
+    assert (management.status_code, management.json()) == (
+        405,
+        {"error": {"code": 405, "message": "GET is not allowed here."}},
+    )
+    assert management.headers["allow"] == "POST"
+    assert client.get("/podium/api/nothing").json() == {
+        "error": {"code": 404, "message": "No endpoint at /podium/api/nothing."}
+    }

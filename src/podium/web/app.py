@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -82,6 +82,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def page_not_found(request: Request, exc: Exception) -> Response:
         """Outside /v1 a person may be reading: unknown pages get an HTML page, not text."""
         status = exc.status_code if isinstance(exc, HTTPException) else 404
+        allowed = dict(exc.headers) if isinstance(exc, HTTPException) and exc.headers else None
+        if request.url.path.startswith("/podium/api/"):  # an API: JSON, not a page
+            message = (
+                f"No endpoint at {request.url.path[:200]}."
+                if status == 404
+                else f"{request.method} is not allowed here."
+            )
+            body = {"error": {"code": status, "message": message}}
+            return JSONResponse(body, status, headers=allowed)
         title = "Page not found" if status == 404 else "Not allowed here"
         return pages.render(
             request,
@@ -95,6 +104,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
                 ),
             },
             status=status,
+            headers=allowed,  # 405 names the allowed methods (Allow)
         )
 
     app = Starlette(

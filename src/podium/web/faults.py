@@ -61,7 +61,7 @@ def parse_rule(data: object, rule_id: int, known_actions: frozenset[str]) -> Fau
     if not isinstance(data, dict):
         raise InvalidParameter(name="fault", reason="It must be a JSON object.")
     action = data.get("action")
-    if action != "*" and action not in known_actions:
+    if not isinstance(action, str) or (action != "*" and action not in known_actions):
         raise InvalidParameter(
             name="action", reason='A v1 action such as "webinar/register", or "*".'
         )

@@ -27,6 +27,7 @@
         ├── MethodNotAllowed
         ├── BodyTooLarge
         ├── UnsupportedContentType (HTTP 200, code 300: the client's fault, v1-style)
+        ├── StorageUnavailable     HTTP 503 + Retry-After: the database takes no writes now
         └── InternalError
 
 `api/envelope.py` alone turns one of these into a response body and status.
@@ -194,6 +195,18 @@ class UnsupportedContentType(TransportError):
 
 class MalformedBody(TransportError):
     code, message = 300, "Invalid parameter: body. {reason}"
+
+
+class StorageUnavailable(TransportError):
+    """The database cannot take writes now (disk full, file-size limit): nothing was written;
+    try again later. Reads keep working."""
+
+    code, status = 503, 503
+    message = "The server cannot store data right now; nothing was changed. Try again later."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "30"}
 
 
 class InternalError(TransportError):

@@ -26,11 +26,17 @@ CYCLES = 20
 WRITERS = 4
 
 
-def start(database: Path) -> tuple[subprocess.Popen[str], str, float]:
-    """A `podium serve` on a free port; its URL and how long it took to answer /healthz."""
+def start(
+    database: Path, *, file_size_kib: int | None = None
+) -> tuple[subprocess.Popen[str], str, float]:
+    """A `podium serve` on a free port (under `ulimit -f` when `file_size_kib` is given);
+    its URL and how long it took to answer /healthz."""
     began = time.monotonic()
+    command = [*PODIUM, "serve", "--port", "0", "--database-url", f"sqlite:///{database}"]
+    if file_size_kib is not None:
+        command = ["bash", "-c", f'ulimit -f {file_size_kib} && exec "$@"', "podium", *command]
     process = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", "--database-url", f"sqlite:///{database}"],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from podium.api.call import ApiContext, Urls
 from podium.clock import Clock, SystemClock
 from podium.db.engine import make_engine, make_sessions
+from podium.errors import StorageUnavailable
 from podium.ids import Ids
 from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.tokens import Issuer
@@ -22,6 +23,16 @@ from podium.settings import Settings
 T = TypeVar("T")
 RETRIES = 3
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+# The storage refused to grow: SQLite's SQLITE_FULL / an I/O error from a file-size limit,
+# PostgreSQL's disk_full (53100) or out of memory / too many connections (53xxx).
+STORAGE_MESSAGES = ("database or disk is full", "disk i/o error")
+
+
+def is_storage_full(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return state.startswith("53") or any(m in str(error.orig).lower() for m in STORAGE_MESSAGES)
 
 
 def is_transient(error: DBAPIError) -> bool:
@@ -95,6 +106,8 @@ class Runtime:
                 with sessions.begin() as session:
                     return work(session)
             except DBAPIError as error:
+                if is_storage_full(error):
+                    raise StorageUnavailable from error
                 if attempt == RETRIES or not is_transient(error):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover

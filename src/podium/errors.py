@@ -27,7 +27,7 @@
         ├── MethodNotAllowed
         ├── BodyTooLarge
         ├── UnsupportedContentType (HTTP 200, code 300: the client's fault, v1-style)
-        ├── StorageUnavailable     HTTP 503 + Retry-After: the database takes no writes now
+        ├── StorageUnavailable     HTTP 503 + Retry-After: the database is unavailable
         └── InternalError
 
 `api/envelope.py` alone turns one of these into a response body and status.
@@ -198,11 +198,11 @@ class MalformedBody(TransportError):
 
 
 class StorageUnavailable(TransportError):
-    """The database cannot take writes now (disk full, file-size limit): nothing was written;
-    try again later. Reads keep working."""
+    """The database cannot serve now (disk full, file-size limit, PostgreSQL down or
+    restarting): nothing was changed; try again later."""
 
     code, status = 503, 503
-    message = "The server cannot store data right now; nothing was changed. Try again later."
+    message = "The database is unavailable right now; nothing was changed. Try again later."
 
     @property
     def headers(self) -> dict[str, str]:

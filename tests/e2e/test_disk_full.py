@@ -20,7 +20,7 @@ PODIUM = [sys.executable, "-m", "podium"]
 UNAVAILABLE = {
     "error": {
         "code": 503,
-        "message": "The server cannot store data right now; nothing was changed. Try again later.",
+        "message": "The database is unavailable right now; nothing was changed. Try again later.",
     }
 }
 

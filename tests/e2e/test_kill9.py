@@ -144,7 +144,11 @@ def test_acknowledged_registrations_survive_sigkill(tmp_path: Path) -> None:
         threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
         for thread in threads:
             thread.start()
-        time.sleep(chance.uniform(0.2, 0.8))  # the random moment (not a wait for a result)
+        target = len(acked) + chance.randint(10, 150)  # the random moment: after that many acks
+        deadline = time.monotonic() + 30
+        while len(acked) < target:  # poll with a deadline
+            assert time.monotonic() < deadline, "the writers stalled"
+            time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         stop.set()

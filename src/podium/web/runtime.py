@@ -25,14 +25,25 @@ RETRIES = 3
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 
 
-# The storage refused to grow: SQLite's SQLITE_FULL / an I/O error from a file-size limit,
-# PostgreSQL's disk_full (53100) or out of memory / too many connections (53xxx).
-STORAGE_MESSAGES = ("database or disk is full", "disk i/o error")
+# The database cannot serve now: SQLite's SQLITE_FULL or an I/O error (a file-size limit),
+# PostgreSQL's insufficient resources (53xxx: disk full, too many connections), connection
+# exceptions (08xxx), shutdowns (57P0x) and connections that broke or were refused.
+UNAVAILABLE_STATES = ("53", "08", "57P")
+UNAVAILABLE_MESSAGES = (
+    "database or disk is full",
+    "disk i/o error",
+    "connection refused",
+    "connection failed",
+    "server closed the connection",
+    "terminating connection",
+)
 
 
-def is_storage_full(error: DBAPIError) -> bool:
+def is_unavailable(error: DBAPIError) -> bool:
     state = getattr(error.orig, "sqlstate", None) or ""
-    return state.startswith("53") or any(m in str(error.orig).lower() for m in STORAGE_MESSAGES)
+    if state.startswith(UNAVAILABLE_STATES) or error.connection_invalidated:
+        return True
+    return any(message in str(error.orig).lower() for message in UNAVAILABLE_MESSAGES)
 
 
 def is_transient(error: DBAPIError) -> bool:
@@ -106,7 +117,7 @@ class Runtime:
                 with sessions.begin() as session:
                     return work(session)
             except DBAPIError as error:
-                if is_storage_full(error):
+                if is_unavailable(error):
                     raise StorageUnavailable from error
                 if attempt == RETRIES or not is_transient(error):
                     raise

@@ -1,0 +1,260 @@
+"""PostgreSQL durability: the database itself stops at once (`pg_ctl stop -m immediate`, a
+crash) in a throwaway cluster this test creates, under writers; meanwhile clients get the v1
+envelope with 503; after the database is back every acknowledged write is there and equal.
+Runs in the PostgreSQL pass of the suite (it needs PostgreSQL's server binaries)."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sized
+from pathlib import Path
+
+import httpx2
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not os.environ.get("PODIUM_TEST_DATABASE_URL"), reason="the PostgreSQL pass runs it"
+    ),
+]
+PODIUM = [sys.executable, "-m", "podium"]
+CYCLES = 3
+UNAVAILABLE = {
+    "error": {
+        "code": 503,
+        "message": "The database is unavailable right now; nothing was changed. Try again later.",
+    }
+}
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll with a deadline."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def grown(collection: Sized, size: int) -> None:
+    """Poll until `collection` holds `size` items (other threads fill it)."""
+    wait_until(lambda: len(collection) >= size)
+
+
+def binaries() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    assert found, "PostgreSQL server binaries are needed (Debian postgresql)"
+    return Path(found[-1]).parent
+
+
+class Cluster:
+    """A PostgreSQL cluster of its own, run as the `postgres` user, on a free port."""
+
+    def __init__(self) -> None:
+        self.bin = binaries()
+        self.folder = Path(tempfile.mkdtemp(prefix="podium-pg-"))
+        shutil.chown(self.folder, "postgres")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.data = self.folder / "data"
+        self.as_postgres(
+            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"
+        )
+
+    def as_postgres(self, *command: str) -> None:
+        runuser = shutil.which("runuser")
+        assert runuser is not None
+        subprocess.run(
+            [runuser, "-u", "postgres", "--", *command],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self.as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+
+    def crash(self) -> None:
+        self.as_postgres(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.crash()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def account(option: list[str]) -> dict[str, str]:
+    """A new account (through the CLI) with room for every registration of the test."""
+    created = subprocess.run(
+        [
+            *PODIUM,
+            "account",
+            "create",
+            "--name",
+            "P",
+            "--host-email",
+            "p@x.test",
+            "--json",
+            *option,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    keys: dict[str, str] = json.loads(created.stdout)
+    subprocess.run(
+        [
+            *PODIUM,
+            "account",
+            "set",
+            "--account-id",
+            str(keys["account_id"]),
+            "--capacity",
+            "100000",
+            *option,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return keys
+
+
+def serve(option: list[str]) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [*PODIUM, "serve", "--port", "0", *option],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert server.stdout is not None
+    line = ""
+    deadline = time.monotonic() + 30
+    while "listening on" not in line and time.monotonic() < deadline:  # poll with a deadline
+        line = server.stdout.readline()
+    return server, line.split("listening on ")[1].split()[0]
+
+
+def registered(url: str, credentials: dict[str, str], webinar_id: int) -> dict[str, str]:
+    """Every registrant of the webinar, through webinar/registration: e-mail → id."""
+    stored: dict[str, str] = {}
+    page, pages = 1, 1
+    while page <= pages:
+        answer = httpx2.post(
+            f"{url}/v1/webinar/registration",
+            data={**credentials, "id": webinar_id, "page_size": "300", "page_number": str(page)},
+        ).json()
+        stored |= {item["email"]: item["id"] for item in answer["attendees"]}
+        pages, page = answer["page_count"], page + 1
+    return stored
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    made = Cluster()
+    made.start()
+    yield made
+    made.remove()
+
+
+def test_acknowledged_writes_survive_a_database_crash(cluster: Cluster) -> None:
+    option = ["--database-url", cluster.url]
+    keys = account(option)
+    server, url = serve(option)
+    credentials = {"api_key": keys["api_key"], "api_secret": keys["api_secret"]}
+    webinar_id = httpx2.post(
+        f"{url}/v1/webinar/create",
+        data={
+            **credentials,
+            "host_id": keys["host_id"],
+            "topic": "P",
+            "approval_type": "0",
+            "start_time": "2099-01-01T10:00:00Z",
+        },
+    ).json()["id"]
+    acked: dict[str, str] = {}
+    refusals: list[tuple[int, object]] = []
+    lock = threading.Lock()
+    chance = random.Random(53)
+
+    def write(writer: int, cycle: int, stop: threading.Event) -> None:
+        number = 0
+        with httpx2.Client(timeout=10) as client:
+            while not stop.is_set():
+                email = f"c{cycle}w{writer}n{number}@x.test"
+                number += 1
+                response = client.post(
+                    f"{url}/v1/webinar/register",
+                    data={
+                        **credentials,
+                        "id": webinar_id,
+                        "email": email,
+                        "first_name": "P",
+                        "last_name": "G",
+                    },
+                )
+                answer = response.json()
+                with lock:
+                    if "registrant_id" in answer:
+                        acked[email] = answer["registrant_id"]
+                    else:
+                        refusals.append((response.status_code, answer))
+
+    try:
+        for cycle in range(CYCLES):
+            stop = threading.Event()
+            threads = [threading.Thread(target=write, args=(n, cycle, stop)) for n in range(4)]
+            for thread in threads:
+                thread.start()
+            grown(acked, len(acked) + chance.randint(20, 200))  # the random moment
+            cluster.crash()
+            grown(refusals, len(refusals) + 4)  # writers met the outage
+            cluster.start()
+            grown(acked, len(acked) + 4)  # and the way back
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=30)
+        stored = registered(url, {**credentials, "host_id": keys["host_id"]}, webinar_id)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        assert server.stdout is not None
+        server.stdout.close()
+
+    assert len(acked) > CYCLES * 4
+    assert {email: stored.get(email) for email in acked} == acked
+    assert refusals, "the crash was seen by some writers"
+    assert {status for status, _ in refusals} == {503}
+    assert all(answer == UNAVAILABLE for _, answer in refusals)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.e2e.test_kill9 import start
+from tests.e2e.harness import start
 
 pytestmark = pytest.mark.e2e
 PODIUM = [sys.executable, "-m", "podium"]

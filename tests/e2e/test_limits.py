@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.e2e.test_kill9 import start
+from tests.e2e.harness import start
 
 pytestmark = pytest.mark.e2e
 MB = 1024 * 1024

@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import json
 import os
 import random
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sized
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
+
+from tests.e2e.harness import PODIUM, account, grown
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,7 +29,6 @@ pytestmark = [
         not os.environ.get("PODIUM_TEST_DATABASE_URL"), reason="the PostgreSQL pass runs it"
     ),
 ]
-PODIUM = [sys.executable, "-m", "podium"]
 CYCLES = 3
 UNAVAILABLE = {
     "error": {
@@ -37,19 +36,6 @@ UNAVAILABLE = {
         "message": "The database is unavailable right now; nothing was changed. Try again later.",
     }
 }
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
-    """Poll with a deadline."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
-def grown(collection: Sized, size: int) -> None:
-    """Poll until `collection` holds `size` items (other threads fill it)."""
-    wait_until(lambda: len(collection) >= size)
 
 
 def binaries() -> Path:
@@ -110,45 +96,6 @@ class Cluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.crash()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def account(option: list[str]) -> dict[str, str]:
-    """A new account (through the CLI) with room for every registration of the test."""
-    created = subprocess.run(
-        [
-            *PODIUM,
-            "account",
-            "create",
-            "--name",
-            "P",
-            "--host-email",
-            "p@x.test",
-            "--json",
-            *option,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    keys: dict[str, str] = json.loads(created.stdout)
-    subprocess.run(
-        [
-            *PODIUM,
-            "account",
-            "set",
-            "--account-id",
-            str(keys["account_id"]),
-            "--capacity",
-            "100000",
-            *option,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return keys
 
 
 def serve(option: list[str]) -> tuple[subprocess.Popen[str], str]:

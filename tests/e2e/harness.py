@@ -1,0 +1,101 @@
+"""Shared by the durability and limit tests: Podium as a real process, accounts made with the
+CLI, and polling with a deadline."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sized
+from pathlib import Path
+
+import httpx2
+
+PODIUM = [sys.executable, "-m", "podium"]
+
+
+def start(
+    database: Path, *, file_size_kib: int | None = None
+) -> tuple[subprocess.Popen[str], str, float]:
+    """A `podium serve` on a free port (under `ulimit -f` when `file_size_kib` is given);
+    its URL and how long it took to answer /healthz."""
+    began = time.monotonic()
+    command = [*PODIUM, "serve", "--port", "0", "--database-url", f"sqlite:///{database}"]
+    if file_size_kib is not None:
+        command = ["bash", "-c", f'ulimit -f {file_size_kib} && exec "$@"', "podium", *command]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    url = ""
+    deadline = began + 30
+    while not url and time.monotonic() < deadline:  # poll the output with a deadline
+        found = re.search(r"listening on (\S+) ", process.stdout.readline())
+        url = found.group(1) if found else ""
+    assert url, "the server did not start"
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"{url}/healthz", timeout=1).text == "ok":
+                break
+        except httpx2.TransportError:
+            time.sleep(0.01)
+    return process, url, time.monotonic() - began
+
+
+def account(option: list[str]) -> dict[str, str]:
+    """A new account (through the CLI) with room for every registration of the test."""
+    created = subprocess.run(
+        [
+            *PODIUM,
+            "account",
+            "create",
+            "--name",
+            "P",
+            "--host-email",
+            "p@x.test",
+            "--json",
+            *option,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    keys: dict[str, str] = json.loads(created.stdout)
+    subprocess.run(
+        [
+            *PODIUM,
+            "account",
+            "set",
+            "--account-id",
+            str(keys["account_id"]),
+            "--capacity",
+            "100000",
+            *option,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return keys
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll with a deadline."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def grown(collection: Sized, size: int) -> None:
+    """Poll until `collection` holds `size` items (other threads fill it)."""
+    wait_until(lambda: len(collection) >= size)

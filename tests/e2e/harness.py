@@ -3,11 +3,16 @@ CLI, and polling with a deadline."""
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sized
 from pathlib import Path
@@ -18,12 +23,13 @@ PODIUM = [sys.executable, "-m", "podium"]
 
 
 def start(
-    database: Path, *, file_size_kib: int | None = None
+    database: Path | str, *, file_size_kib: int | None = None
 ) -> tuple[subprocess.Popen[str], str, float]:
     """A `podium serve` on a free port (under `ulimit -f` when `file_size_kib` is given);
     its URL and how long it took to answer /healthz."""
     began = time.monotonic()
-    command = [*PODIUM, "serve", "--port", "0", "--database-url", f"sqlite:///{database}"]
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    command = [*PODIUM, "serve", "--port", "0", "--database-url", url]
     if file_size_kib is not None:
         command = ["bash", "-c", f'ulimit -f {file_size_kib} && exec "$@"', "podium", *command]
     process = subprocess.Popen(
@@ -99,3 +105,63 @@ def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
 def grown(collection: Sized, size: int) -> None:
     """Poll until `collection` holds `size` items (other threads fill it)."""
     wait_until(lambda: len(collection) >= size)
+
+
+def binaries() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    assert found, "PostgreSQL server binaries are needed (Debian postgresql)"
+    return Path(found[-1]).parent
+
+
+class Cluster:
+    """A PostgreSQL cluster of its own, run as the `postgres` user, on a free port."""
+
+    def __init__(self) -> None:
+        self.bin = binaries()
+        self.folder = Path(tempfile.mkdtemp(prefix="podium-pg-"))
+        shutil.chown(self.folder, "postgres")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.data = self.folder / "data"
+        self.as_postgres(
+            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"
+        )
+
+    def as_postgres(self, *command: str) -> None:
+        runuser = shutil.which("runuser")
+        assert runuser is not None
+        subprocess.run(
+            [runuser, "-u", "postgres", "--", *command],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self.as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
+
+    def crash(self) -> None:
+        self.as_postgres(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+        )
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.crash()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -5,23 +5,17 @@ Runs in the PostgreSQL pass of the suite (it needs PostgreSQL's server binaries)
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import os
 import random
-import shutil
-import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2
 import pytest
 
-from tests.e2e.harness import PODIUM, account, grown
+from tests.e2e.harness import PODIUM, Cluster, account, grown
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,66 +30,6 @@ UNAVAILABLE = {
         "message": "The database is unavailable right now; nothing was changed. Try again later.",
     }
 }
-
-
-def binaries() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    assert found, "PostgreSQL server binaries are needed (Debian postgresql)"
-    return Path(found[-1]).parent
-
-
-class Cluster:
-    """A PostgreSQL cluster of its own, run as the `postgres` user, on a free port."""
-
-    def __init__(self) -> None:
-        self.bin = binaries()
-        self.folder = Path(tempfile.mkdtemp(prefix="podium-pg-"))
-        shutil.chown(self.folder, "postgres")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.data = self.folder / "data"
-        self.as_postgres(
-            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"
-        )
-
-    def as_postgres(self, *command: str) -> None:
-        runuser = shutil.which("runuser")
-        assert runuser is not None
-        subprocess.run(
-            [runuser, "-u", "postgres", "--", *command],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        self.as_postgres(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-l",
-            str(self.folder / "log"),
-            "-w",
-            "start",
-        )
-
-    def crash(self) -> None:
-        self.as_postgres(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
-        )
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def remove(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.crash()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def serve(option: list[str]) -> tuple[subprocess.Popen[str], str]:

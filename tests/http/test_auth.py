@@ -143,3 +143,52 @@ def test_any_webinar_enabled_host_of_the_account_may_be_named(
     )
 
     assert (body["id"], body["host_id"]) == (webinar_id, account.host_id)
+
+
+@pytest.mark.parametrize("action", ID_ACTIONS)
+def test_a_deleted_webinar_answers_like_one_that_never_existed(
+    action: str, client: TestClient, account: AccountKeys
+) -> None:
+    gone = v1(client, "webinar/create", account.host_params(topic="Gone"))["id"]
+    v1(client, "webinar/delete", account.host_params(id=gone))
+
+    deleted = client.post(f"/v1/{action}", data=account.host_params(id=gone, topic="Again"))
+    never = client.post(f"/v1/{action}", data=account.host_params(id="1000000001", topic="Again"))
+
+    assert deleted.json() == error(3001, f"Webinar {gone} not found or expired.")
+    assert deleted.content == never.content.replace(b"1000000001", str(gone).encode())
+
+
+@pytest.mark.parametrize("action", ["webinar/registrants/approve", "webinar/registration/cancel"])
+def test_another_accounts_registrant_answers_like_one_that_never_existed(
+    action: str, client: TestClient, account: AccountKeys, other_account: AccountKeys
+) -> None:
+    theirs = v1(
+        client,
+        "webinar/create",
+        other_account.host_params(topic="T", approval_type=1, start_time="2030-01-01T10:00:00Z"),
+    )["id"]
+    their_registrant = v1(
+        client,
+        "webinar/register",
+        other_account.credentials(id=theirs, email="o@x.test", first_name="O", last_name="P"),
+    )["registrant_id"]
+    mine = v1(
+        client,
+        "webinar/create",
+        account.host_params(topic="M", approval_type=1, start_time="2030-01-01T10:00:00Z"),
+    )["id"]
+
+    foreign = client.post(
+        f"/v1/{action}", data=account.host_params(id=mine, registrant_ids=their_registrant)
+    )
+    never = client.post(
+        f"/v1/{action}", data=account.host_params(id=mine, registrant_ids="AAAAAAAAAAAAAAAAAAAAAA")
+    )
+
+    assert foreign.json()["error"]["code"] == 300
+    assert foreign.content == never.content.replace(
+        b"AAAAAAAAAAAAAAAAAAAAAA", their_registrant.encode()
+    )
+    pending = v1(client, "webinar/registrants/list", other_account.host_params(id=theirs, type=0))
+    assert [user["id"] for user in pending["users"]] == [their_registrant]

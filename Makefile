@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test test-again lint bench clean chromium
+.PHONY: serve test test-again lint bench soak clean chromium
 
 $(VENV)/run-installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomu
 bench: $(VENV)/dev-installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Longer runs of the reliability tests: the full stateful profile (200 examples of 50 steps).
+soak: $(VENV)/dev-installed
+	PODIUM_STATEFUL=200x50 $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 clean:
 	rm -rf $(VENV) .venv-zoomus1 .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -93,7 +93,7 @@ def assert_envelope(response_json: object, status: int) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=2000,
     deadline=None,
     derandomize=True,
     database=None,
@@ -130,7 +130,7 @@ def test_any_bytes_get_a_json_envelope(
 
 
 @settings(
-    max_examples=200,
+    max_examples=1000,
     deadline=None,
     derandomize=True,
     database=None,
@@ -200,7 +200,7 @@ def test_a_hundred_thousand_fields_are_refused(client: TestClient) -> None:
 
 
 @settings(
-    max_examples=300,
+    max_examples=2000,
     deadline=None,
     derandomize=True,
     database=None,

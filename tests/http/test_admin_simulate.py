@@ -218,3 +218,26 @@ def test_simulate_refuses_bad_plans_unknown_webinars_and_running_sessions(
         409,
         {"error": {"code": 409, "message": "A session of this webinar is running: end it first."}},
     )
+
+
+def test_another_webinars_session_answers_like_one_that_never_existed(
+    admin: TestClient, account: AccountKeys, other_account: AccountKeys
+) -> None:
+    def ended(keys: AccountKeys) -> tuple[int, str]:
+        webinar_id = v1(
+            admin, "webinar/create", keys.host_params(topic="T", start_time="2026-01-20T10:00:00Z")
+        )["id"]
+        [story] = admin.post(
+            f"/podium/api/webinars/{webinar_id}/simulate", json={"seed": 1}
+        ).json()["sessions"]
+        return webinar_id, story["uuid"]
+
+    mine, _my_uuid = ended(account)
+    _theirs, their_uuid = ended(other_account)
+    for action in ("webinar/attendees/list", "webinar/polls", "webinar/questions"):
+        foreign = admin.post(f"/v1/{action}", data=account.host_params(id=mine, uuid=their_uuid))
+        never = admin.post(
+            f"/v1/{action}", data=account.host_params(id=mine, uuid="bm90LWEtc2Vzc2lvbg==")
+        )
+        assert foreign.json()["error"]["code"] == 3001
+        assert foreign.content == never.content

@@ -62,7 +62,7 @@ bench: $(VENV)/dev-installed
 
 # Longer runs of the reliability tests: the full stateful profile (200 examples of 50 steps).
 soak: $(VENV)/dev-installed
-	PODIUM_STATEFUL=200x50 $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+	PODIUM_STATEFUL=200x50 $(BIN)/pytest -q -p no:cacheprovider --timeout=3600 tests/fuzz
 
 clean:
 	rm -rf $(VENV) .venv-zoomus1 .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -4,16 +4,14 @@ restart without the limit every acknowledged write is there."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
 import httpx2
 import pytest
 
-from tests.e2e.harness import start
+from tests.e2e.harness import account, start
 
 pytestmark = pytest.mark.e2e
 PODIUM = [sys.executable, "-m", "podium"]
@@ -28,41 +26,7 @@ UNAVAILABLE = {
 def test_a_full_disk_is_a_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -> None:
     database = tmp_path / "podium.sqlite3"
     option = ["--database-url", f"sqlite:///{database}"]
-    keys = json.loads(
-        subprocess.run(
-            [
-                *PODIUM,
-                "account",
-                "create",
-                "--name",
-                "D",
-                "--host-email",
-                "d@x.test",
-                "--json",
-                *option,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    )
-    subprocess.run(
-        [
-            *PODIUM,
-            "account",
-            "set",
-            "--account-id",
-            str(keys["account_id"]),
-            "--capacity",
-            "100000",
-            *option,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    keys = account(option)
     credentials = {"api_key": keys["api_key"], "api_secret": keys["api_secret"]}
     process, url, _ = start(database)
     webinar_id = httpx2.post(

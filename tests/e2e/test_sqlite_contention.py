@@ -3,9 +3,7 @@ reaches a client — every registration is acknowledged and stored, none is a 50
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.e2e.harness import start
+from tests.e2e.harness import account, start
 
 pytestmark = pytest.mark.e2e
 PODIUM = [sys.executable, "-m", "podium"]
@@ -24,41 +22,7 @@ EACH = 25
 def test_sixteen_writers_across_two_processes(tmp_path: Path) -> None:
     database = tmp_path / "podium.sqlite3"
     url_option = ["--database-url", f"sqlite:///{database}"]
-    keys = json.loads(
-        subprocess.run(
-            [
-                *PODIUM,
-                "account",
-                "create",
-                "--name",
-                "L",
-                "--host-email",
-                "l@x.test",
-                "--json",
-                *url_option,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    )
-    subprocess.run(
-        [
-            *PODIUM,
-            "account",
-            "set",
-            "--account-id",
-            str(keys["account_id"]),
-            "--capacity",
-            "100000",
-            *url_option,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    keys = account(url_option)
     servers = [start(database) for _ in range(2)]
     credentials = {"api_key": keys["api_key"], "api_secret": keys["api_secret"]}
     webinar_id = httpx2.post(

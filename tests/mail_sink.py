@@ -120,3 +120,28 @@ def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
+
+
+OWN_HEADERS = sorted(
+    [
+        "Subject",
+        "From",
+        "To",
+        "Date",
+        "Message-ID",
+        "Auto-Submitted",
+        "MIME-Version",
+        "Content-Type",
+        "Content-Language",
+    ]
+)
+
+
+def header_names(raw: bytes) -> list[str]:
+    """The top-level header names of a raw message, sorted (continuation lines skipped)."""
+    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return sorted(
+        line.split(b":", 1)[0].decode()
+        for line in head.splitlines()
+        if line and not line[:1].isspace()
+    )

@@ -16,7 +16,7 @@ from podium.web.mailer import delivery_for
 from podium.web.runtime import Runtime
 from tests.conftest import AccountKeys
 from tests.http.helpers import v1
-from tests.mail_sink import MailSink, run_async
+from tests.mail_sink import OWN_HEADERS, MailSink, header_names, run_async
 
 HOSTILE = [
     "x\r\nBcc: evil@attacker.test",
@@ -26,28 +26,6 @@ HOSTILE = [
     "x%0d%0aBcc: evil@attacker.test",
     "x\u2028Bcc: evil@attacker.test",
 ]
-OWN_HEADERS = sorted(
-    [
-        "Subject",
-        "From",
-        "To",
-        "Date",
-        "Message-ID",
-        "Auto-Submitted",
-        "MIME-Version",
-        "Content-Type",
-        "Content-Language",
-    ]
-)
-
-
-def header_names(raw: bytes) -> list[str]:
-    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
-    return sorted(
-        line.split(b":", 1)[0].decode()
-        for line in head.splitlines()
-        if line and not line[:1].isspace()
-    )
 
 
 def check_delivery(runtime: Runtime, sink: MailSink, session: Session, expected: list[str]) -> None:

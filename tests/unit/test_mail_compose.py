@@ -8,6 +8,7 @@ import pytest
 
 from podium.mail.compose import BadRecipient, checked_address, clean_text, compose
 from podium.mail.render import Rendered
+from tests.mail_sink import header_names
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 HOSTILE = [
@@ -27,15 +28,6 @@ def rendered(subject: str = "Hello") -> Rendered:
     return Rendered(
         subject, "text", "<p>html</p>", "en", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "REQUEST"
     )
-
-
-def header_names(raw: bytes) -> list[str]:
-    head = raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
-    return [
-        line.split(b":", 1)[0].decode()
-        for line in head.splitlines()
-        if line and not line[:1].isspace()
-    ]
 
 
 @pytest.mark.parametrize("name", HOSTILE)

@@ -72,8 +72,10 @@ def translations(locale: str) -> NullTranslations:
 
 
 @cache
-def environment() -> Environment:
-    return Environment(
+def environment(locale: str) -> Environment:
+    """One environment per language, its catalog installed once (never swapped on a shared
+    environment while another render may be using it)."""
+    env = Environment(
         loader=PackageLoader("podium.mail", "templates"),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
@@ -81,6 +83,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _links(kind: str, message_payload: dict[str, Any], context: MailContext) -> dict[str, str]:
@@ -115,8 +119,7 @@ def render(message: OutboxMessage, context: MailContext, *, now: datetime) -> Re
         "times": [format_datetime(s, "full", tzinfo=zone, locale=locale) for s in starts],
         **links,
     }
-    env = environment()
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env = environment(locale)
     subject = env.get_template("subject.txt").render(values).strip()
     text = env.get_template("message.txt").render(values)
     lead = env.get_template("_lead.txt").render(values).strip()  # escaped in the HTML

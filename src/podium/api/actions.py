@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from podium.api import registration, reports, webinar
+from podium.api import registration, reports, shortcuts, webinar
 from podium.api.call import ApiCall, ApiContext, Handler, Json
 from podium.api.params import Params
+from podium.api.shortcuts import Shortcut
 from podium.errors import MissingCredentials
 from podium.services import accounts
 
@@ -17,11 +18,12 @@ from podium.services import accounts
 class Action:
     handler: Handler
     writes: bool
+    shortcut: Shortcut | None = None  # the common case, cheaper (api/shortcuts.py)
 
 
 ACTIONS: dict[str, Action] = {
     "webinar/create": Action(webinar.webinar_create, writes=True),
-    "webinar/get": Action(webinar.webinar_get, writes=False),
+    "webinar/get": Action(webinar.webinar_get, writes=False, shortcut=shortcuts.webinar_get),
     "webinar/update": Action(webinar.webinar_update, writes=True),
     "webinar/delete": Action(webinar.webinar_delete, writes=True),
     "webinar/end": Action(webinar.webinar_end, writes=True),

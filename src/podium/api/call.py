@@ -46,6 +46,23 @@ class ApiContext:
     zak_lifetime: timedelta
 
 
+@dataclass(frozen=True)
+class Answering:
+    """What shaping an answer needs besides the data: the app's context and the call's time
+    (an ApiCall has both; a shortcut that answers without a session makes one)."""
+
+    context: ApiContext
+    now: datetime
+
+    @property
+    def issuer(self) -> Issuer:
+        return self.context.issuer
+
+    @property
+    def urls(self) -> Urls:
+        return self.context.urls
+
+
 @dataclass
 class ApiCall:
     params: Params
@@ -69,3 +86,7 @@ class ApiCall:
 
 
 Handler = Callable[[ApiCall], Json]
+
+
+# What the shapes module accepts: both carry the context and the call's time.
+Shaping = Answering | ApiCall

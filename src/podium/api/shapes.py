@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from podium.api.call import ApiCall, Json
+from podium.api.call import Json, Shaping
 from podium.api.params import page_count
 from podium.db.models import Occurrence, Panelist, Registrant, Webinar
 from podium.services.registrants import CANCELLED, Registration
@@ -15,7 +15,7 @@ from podium.services.webinars import NO_REGISTRATION, Page
 from podium.timestamps import format_timestamp
 
 
-def webinar(call: ApiCall, item: Webinar | Row[Any], host_id: str | None = None) -> Json:
+def webinar(call: Shaping, item: Webinar | Row[Any], host_id: str | None = None) -> Json:
     """`item`: the ORM webinar, or its row from services.webinars.webinar_view (then
     `host_id` comes with it)."""
     urls = call.urls
@@ -56,7 +56,7 @@ def occurrence(item: Occurrence | Row[Any]) -> Json:
     }
 
 
-def webinar_with_occurrences(call: ApiCall, item: Row[Any], occurrences: list[Row[Any]]) -> Json:
+def webinar_with_occurrences(call: Shaping, item: Row[Any], occurrences: list[Row[Any]]) -> Json:
     """webinar/get: the row and occurrences of services.webinars.webinar_view."""
     shown = occurrences if item.type == RECURRING_FIXED_TIME else []
     return webinar(call, item, item.host_id) | {"occurrences": [occurrence(o) for o in shown]}
@@ -72,7 +72,7 @@ def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:
     }
 
 
-def panelist(call: ApiCall, webinar: Webinar, item: Panelist) -> Json:
+def panelist(call: Shaping, webinar: Webinar, item: Panelist) -> Json:
     token = call.issuer.link_token(item.token_nonce)
     return {
         "name": item.name,
@@ -81,7 +81,7 @@ def panelist(call: ApiCall, webinar: Webinar, item: Panelist) -> Json:
     }
 
 
-def _first_start(call: ApiCall, webinar: Webinar, registration: Registration) -> str:
+def _first_start(call: Shaping, webinar: Webinar, registration: Registration) -> str:
     """The registration's first start: a chosen occurrence, the next one, or the webinar's."""
     if registration.occurrences:
         return format_timestamp(min(o.start_at for o in registration.occurrences))
@@ -94,14 +94,14 @@ def _first_start(call: ApiCall, webinar: Webinar, registration: Registration) ->
     return format_timestamp(webinar.start_at)
 
 
-def personal_url(call: ApiCall, webinar: Webinar, item: Registrant) -> str:
+def personal_url(call: Shaping, webinar: Webinar, item: Registrant) -> str:
     """A registrant's own join link; a cancelled registrant has none."""
     if item.status == CANCELLED:
         return ""
     return call.urls.personal_url(webinar.id, call.issuer.link_token(item.token_nonce))
 
 
-def registration(call: ApiCall, webinar: Webinar, result: Registration) -> Json:
+def registration(call: Shaping, webinar: Webinar, result: Registration) -> Json:
     item = result.registrant
     return {
         "registrant_id": item.registrant_id,
@@ -122,7 +122,7 @@ def user(item: Registrant) -> Json:
     }
 
 
-def registrant(call: ApiCall, webinar: Webinar, item: Registrant) -> Json:
+def registrant(call: Shaping, webinar: Webinar, item: Registrant) -> Json:
     return {
         "id": item.registrant_id,
         "first_name": item.first_name,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Row,
     Select,
+    Table,
     and_,
     bindparam,
     delete,
@@ -21,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from podium.db.models import Occurrence, User, Webinar, WebinarInstance
+from podium.db.models import ApiCredential, Occurrence, User, Webinar, WebinarInstance
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.numbers import ascii_int
 from podium.recurrence import Recurrence
@@ -216,6 +218,52 @@ def _occurrences_query() -> Select[Any]:
         .where(Occurrence.webinar_seq == bindparam("seq"))
         .order_by(Occurrence.start_at)
     )
+
+
+@cache
+def _view_by_credentials_query() -> Select[Any]:
+    credentials = cast("Table", ApiCredential.__table__)
+    caller, owner = cast("Table", User.__table__).alias("caller"), User.__table__.alias("owner")
+    webinars = cast("Table", Webinar.__table__)
+    return (
+        select(
+            credentials.c.secret_hash,
+            caller.c.has_webinar.label("caller_has_webinar"),
+            *webinars.columns,
+            owner.c.host_id,
+        )
+        .join(
+            caller,
+            (caller.c.host_id == bindparam("host_id"))
+            & (caller.c.account_id == credentials.c.account_id),
+        )
+        .join(
+            webinars,
+            (webinars.c.id == bindparam("webinar_id"))
+            & (webinars.c.account_id == credentials.c.account_id)
+            & webinars.c.deleted_at.is_(None),
+        )
+        .join(owner, owner.c.id == webinars.c.host_user_id)
+        .where(credentials.c.api_key == bindparam("api_key"), credentials.c.revoked_at.is_(None))
+    )
+
+
+def view_by_credentials(
+    connection: Connection, *, api_key: str, host_id: str, webinar_id: int
+) -> tuple[Row[Any], list[Row[Any]]] | None:
+    """webinar/get's happy path in one statement: the webinar row (as webinar_view gives it,
+    plus the stored `secret_hash` to check and `caller_has_webinar`) when the key exists,
+    `host_id` is a user of its account and the webinar is that account's, live; else None."""
+    row = connection.execute(
+        _view_by_credentials_query(),
+        {"api_key": api_key, "host_id": host_id, "webinar_id": webinar_id},
+    ).first()
+    if row is None:
+        return None
+    occurrences: list[Row[Any]] = []
+    if row.type == RECURRING_FIXED_TIME:
+        occurrences = list(connection.execute(_occurrences_query(), {"seq": row.seq}).all())
+    return row, occurrences
 
 
 def webinar_view(

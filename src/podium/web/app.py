@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
@@ -26,7 +28,7 @@ from podium.web.manage import Manage
 from podium.web.pages import Pages
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
-from podium.web.v1 import make_api
+from podium.web.v1 import V1Api
 
 
 def background(
@@ -43,6 +45,25 @@ def background(
     return lifespan
 
 
+class Podium(Starlette):
+    """Starlette, except that a v1 call (POST /v1/…) goes straight to the v1 API: no router
+    or middleware between the socket and `V1Api.serve` on the hottest path."""
+
+    def __init__(self, api: V1Api, **options: Any) -> None:
+        super().__init__(**options)
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root) :]
+            if path.startswith("/v1/"):
+                await self.api.serve(scope, receive, send, path[4:])
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     """Podium: the v1 API under /v1, the public pages, static files and a health check."""
     if runtime is None:
@@ -55,20 +76,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     async def index(request: Request) -> Response:
         return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
 
-    pages = Pages(runtime)
-    admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
     hub = LiveHub()
+    pages = Pages(runtime)
+    api = V1Api(runtime, hub, RateLimits.from_settings(settings), journal=journal, faults=faults)
+    admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
         Route("/healthz", health),
-        Mount(
-            "/v1",
-            make_api(
-                runtime, hub, RateLimits.from_settings(settings), journal=journal, faults=faults
-            ),
-        ),
+        Mount("/v1", api),
         Mount("/static", static, name="static"),
         *pages.routes(),
         *Rooms(pages).routes(),
@@ -107,7 +124,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             headers=allowed,  # 405 names the allowed methods (Allow)
         )
 
-    app = Starlette(
+    app = Podium(
+        api,
         routes=routes,
         lifespan=background(runtime, hub),
         exception_handlers={404: page_not_found, 405: page_not_found},

@@ -59,6 +59,7 @@ class Runtime:
     readers: sessionmaker[Session]
     writers: sessionmaker[Session]
     context: ApiContext
+    bind: Connection | None = None  # tests: every transaction is a savepoint of this
 
     @classmethod
     def build(
@@ -87,7 +88,7 @@ class Runtime:
             urls=Urls(settings.public_url.rstrip("/")),
             zak_lifetime=timedelta(seconds=settings.zak_lifetime_seconds),
         )
-        return cls(settings, engine, readers, writers, context)
+        return cls(settings, engine, readers, writers, context, bind)
 
     def new_account(self, *, name: str, host_email: str) -> NewAccount:
         """An account with a webinar host and an API key pair, in a transaction of its own."""
@@ -122,6 +123,19 @@ class Runtime:
                 if attempt == RETRIES or not is_transient(error):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Reading work on a plain connection, without an ORM session (the hot read path:
+        a session costs more than the query). Nothing it does is committed."""
+        try:
+            if self.bind is not None:
+                return work(self.bind)
+            with self.engine.connect() as connection:
+                return work(connection)
+        except DBAPIError as error:
+            if is_unavailable(error):
+                raise StorageUnavailable from error
+            raise
 
     async def transact(self, work: Callable[[Session], T], *, writes: bool) -> T:
         """Database work from the event loop.

@@ -1,0 +1,148 @@
+"""A shortcut (api/shortcuts.py) answers exactly what the ordinary handler answers, and
+leaves every other call, errors included, to that handler."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, update
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from podium.api import envelope, shortcuts
+from podium.api.actions import ACTIONS, run_action
+from podium.api.params import Params
+from podium.db.models import User, Webinar
+from podium.errors import ZoomError
+from podium.services.tokens import zak_expiry
+from podium.web.runtime import Runtime
+from tests.conftest import NOW, AccountKeys
+from tests.http.helpers import v1
+from tests.http.registration_helpers import create_series, create_webinar
+from tests.http.test_statement_counts import counting
+
+
+def by_handler(runtime: Runtime, params: dict[str, Any]) -> dict[str, Any]:
+    work = partial(run_action, ACTIONS["webinar/get"], Params(params), runtime.context)
+    return runtime.run(work, writes=False)
+
+
+def ordinary_answer(runtime: Runtime, params: dict[str, Any]) -> dict[str, Any]:
+    """What the handler answers, its error envelope included."""
+    try:
+        return by_handler(runtime, params)
+    except ZoomError as error:
+        return envelope.render(error)[0]
+
+
+def by_shortcut(runtime: Runtime, params: dict[str, Any]) -> dict[str, Any] | None:
+    return runtime.read(partial(shortcuts.webinar_get, Params(params), runtime.context))
+
+
+def without_zak(answer: dict[str, Any]) -> dict[str, Any]:
+    return {**answer, "start_url": answer["start_url"].split("?zak=")[0]}
+
+
+@pytest.mark.parametrize("recurring", [False, True])
+def test_the_shortcut_answers_as_the_handler_does(
+    runtime: Runtime, client: TestClient, account: AccountKeys, recurring: bool
+) -> None:
+    if recurring:
+        webinar_id = create_series(client, account, registration_type=1)
+    else:
+        webinar_id = create_webinar(client, account, approval_type=1, agenda="Détails ✓")
+    params = account.host_params(id=str(webinar_id))
+
+    fast = by_shortcut(runtime, params)
+    ordinary = by_handler(runtime, params)
+
+    assert fast is not None
+    assert without_zak(fast) == without_zak(ordinary)
+    assert len(fast["occurrences"]) == (3 if recurring else 0)
+    zak = fast["start_url"].split("?zak=")[1]  # random per call, and valid for the host
+    assert zak_expiry(runtime.context.issuer.key, account.host_id, zak) is not None
+    assert zak_expiry(runtime.context.issuer.key, account.host_id, zak) > NOW  # type: ignore[operator]
+
+
+def test_every_call_it_does_not_answer_gets_the_handlers_error(
+    runtime: Runtime,
+    client: TestClient,
+    account: AccountKeys,
+    other_account: AccountKeys,
+    session: Session,
+) -> None:
+    mine = create_webinar(client, account)
+    theirs = create_webinar(client, other_account)
+    gone = create_webinar(client, account)
+    v1(client, "webinar/delete", account.host_params(id=gone))
+    cases = {
+        "no secret": account.host_params(id=mine, api_secret=""),
+        "wrong secret": account.host_params(id=mine, api_secret="x" * 43),
+        "unknown key": account.host_params(id=mine, api_key="nobody"),
+        "no host_id": account.credentials(id=mine),
+        "another account's host": account.host_params(id=mine, host_id=other_account.host_id),
+        "padded host_id": account.host_params(id=mine, host_id=f" {account.host_id}"),
+        "no id": account.host_params(),
+        "not a number": account.host_params(id="12ab"),
+        "another account's webinar": account.host_params(id=theirs),
+        "deleted": account.host_params(id=gone),
+        "unknown webinar": account.host_params(id=99999999999),
+    }
+    codes = {}
+    for name, params in cases.items():
+        values = {key: str(value) for key, value in params.items()}
+        assert by_shortcut(runtime, values) is None, name
+        answer = v1(client, "webinar/get", values)
+        if "error" not in answer:  # the handler trims a padded host_id: a success
+            assert without_zak(answer) == without_zak(ordinary_answer(runtime, values)), name
+            codes[name] = 0
+        else:
+            assert answer == ordinary_answer(runtime, values), name
+            codes[name] = answer["error"]["code"]
+
+    assert codes == {
+        "no secret": 300,
+        "wrong secret": 200,
+        "unknown key": 200,
+        "no host_id": 300,
+        "another account's host": 1001,
+        "padded host_id": 0,
+        "no id": 300,
+        "not a number": 3001,
+        "another account's webinar": 3001,
+        "deleted": 3001,
+        "unknown webinar": 3001,
+    }
+
+    session.execute(update(User).where(User.host_id == account.host_id).values(has_webinar=False))
+    session.flush()
+    assert by_shortcut(runtime, account.host_params(id=str(mine))) is None
+    assert v1(client, "webinar/get", account.host_params(id=mine)) == {
+        "error": {
+            "code": 200,
+            "message": "Cannot use webinar API, you need to enable webinar for this user: "
+            + account.host_id,
+        }
+    }
+
+
+def test_webinar_get_is_one_statement_and_two_for_a_series(
+    client: TestClient, account: AccountKeys, connection: Connection
+) -> None:
+    single = create_webinar(client, account)
+    series = create_series(client, account, registration_type=1)
+
+    with counting(connection) as one:
+        answer = v1(client, "webinar/get", account.host_params(id=single))
+    with counting(connection) as two:
+        recurring = v1(client, "webinar/get", account.host_params(id=series))
+
+    assert answer["id"] == single
+    assert recurring["id"] == series
+    assert len(one) == 1, one
+    assert len(two) == 2, two
+    assert json.loads(json.dumps(recurring["occurrences"]))[0]["status"] == "available"
+    assert Webinar.__tablename__ in one[0]

@@ -15,8 +15,10 @@ from sqlalchemy import Connection
 from podium.api import shapes
 from podium.api.call import Answering, ApiContext, Json
 from podium.api.params import Params
-from podium.services import webinars
+from podium.api.registrant_params import read_attendee
+from podium.services import registrants, webinars
 from podium.services.tokens import secret_matches
+from podium.timestamps import format_timestamp
 
 MAX_HOST_ID = 64  # as ApiCall.host() reads it
 
@@ -46,3 +48,38 @@ def webinar_get(params: Params, context: ApiContext, connection: Connection) -> 
         return None
     answering = Answering(context, context.clock.now())
     return shapes.webinar_with_occurrences(answering, row, occurrences)
+
+
+def webinar_register(params: Params, context: ApiContext, connection: Connection) -> Json | None:
+    """webinar/register of a new e-mail for a webinar that is not a series: four statements
+    (one read, the seat and position, the registrant, its e-mail) in the caller's
+    transaction. The attendee's fields are read exactly as the handler reads them, at the
+    same point (after the credentials and the webinar), so their errors are the handler's."""
+    api_key, api_secret = params.raw("api_key"), params.raw("api_secret")
+    text, email = params.raw("id"), params.raw("email")
+    if api_key is None or api_secret is None or text is None or email is None:
+        return None
+    number = webinars.webinar_number(text.strip())
+    if number is None or params.raw("occurrence_ids") is not None:
+        return None
+    email = email.strip()
+    row = registrants.registration_target(
+        connection, api_key=api_key, webinar_id=number, email=email
+    )
+    if row is None or not secret_matches(context.issuer.key, api_secret, row.secret_hash):
+        return None
+    attendee = read_attendee(params)
+    if registrants.email_key(attendee.email) != registrants.email_key(email):
+        return None  # the address was normalised: the lookup above asked for another key
+    now = context.clock.now()
+    created = registrants.register_new(connection, row, attendee, issuer=context.issuer, now=now)
+    if created is None:
+        return None
+    token = context.issuer.link_token(created.token_nonce)
+    return {
+        "registrant_id": created.registrant_id,
+        "id": row.id,
+        "topic": row.topic,
+        "start_time": format_timestamp(row.start_at),
+        "join_url": context.urls.personal_url(row.id, token),
+    }

@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, insert, select
+from sqlalchemy import Connection, Insert, Row, insert, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import (
@@ -59,7 +59,7 @@ def _starts(webinar: Webinar, occurrences: Iterable[Occurrence] | None = None) -
     if webinar.type == RECURRING_FIXED_TIME:
         chosen = webinar.occurrences if occurrences is None else occurrences
         return [format_timestamp(o.start_at) for o in chosen if not o.is_deleted]
-    return [] if webinar.start_at is None else [format_timestamp(webinar.start_at)]
+    return one_time_starts(webinar)
 
 
 def _registrant_occurrences(
@@ -80,7 +80,7 @@ def _registrant_occurrences(
     )
 
 
-def _webinar(webinar: Webinar, starts: list[str]) -> dict[str, Any]:
+def _webinar(webinar: Webinar | Row[Any], starts: list[str]) -> dict[str, Any]:
     return {
         "id": webinar.id,
         "uuid": webinar.uuid,
@@ -107,8 +107,14 @@ class Addressee:
 def _enqueue(
     session: Session, webinar: Webinar, kind: str, to: Addressee, *, now: datetime
 ) -> None:
+    _write(session.connection(), webinar, kind, to, now=now)
+
+
+def _write(
+    connection: Connection, webinar: Webinar | Row[Any], kind: str, to: Addressee, *, now: datetime
+) -> None:
     payload = {"webinar": _webinar(webinar, to.starts), "link": to.link}
-    session.connection().execute(
+    connection.execute(
         _insert_statement(),
         {
             "webinar_seq": webinar.seq,
@@ -161,6 +167,18 @@ def registrant_message(
 ) -> None:
     """One message to a registrant about their registration."""
     _enqueue(session, webinar, kind, _registrant(session, webinar, registrant, kind), now=now)
+
+
+def new_registrant_message(
+    connection: Connection, webinar: Row[Any], to: Addressee, kind: str, *, now: datetime
+) -> None:
+    """registrant_message for a new registrant of a webinar that is not a series, on plain
+    statements (services.registrants.register_new)."""
+    _write(connection, webinar, kind, to, now=now)
+
+
+def one_time_starts(webinar: Webinar | Row[Any]) -> list[str]:
+    return [] if webinar.start_at is None else [format_timestamp(webinar.start_at)]
 
 
 def panelist_message(

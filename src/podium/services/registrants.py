@@ -7,15 +7,18 @@ guarded UPDATE (`seats_taken < capacity`), so neither can be beaten by a concurr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Executable,
+    Row,
+    Select,
     Table,
     bindparam,
     exists,
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from podium.db.models import (
     Account,
+    ApiCredential,
     Occurrence,
     OccurrenceRegistration,
     Registrant,
@@ -96,6 +100,13 @@ class Attendee:
     comments: str = ""
     custom_questions: str = "[]"
     language: str = ""
+
+    def columns(self) -> dict[str, str]:
+        """The registrant columns it fills (dataclasses.asdict deep-copies: too slow here)."""
+        return {name: getattr(self, name) for name in ATTENDEE_FIELDS}
+
+
+ATTENDEE_FIELDS = tuple(field.name for field in fields(Attendee))
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,103 @@ def _attach(session: Session, registrant: Registrant, occurrences: list[Occurren
     session.flush()
 
 
+@cache
+def _target_query() -> Select[Any]:
+    credentials = cast("Table", ApiCredential.__table__)
+    webinars = cast("Table", Webinar.__table__)
+    registrants = cast("Table", Registrant.__table__)
+    return (
+        select(credentials.c.secret_hash, *webinars.columns, registrants.c.id.label("known_pk"))
+        .join(
+            webinars,
+            (webinars.c.id == bindparam("webinar_id"))
+            & (webinars.c.account_id == credentials.c.account_id)
+            & webinars.c.deleted_at.is_(None),
+        )
+        .outerjoin(
+            registrants,
+            (registrants.c.webinar_seq == webinars.c.seq)
+            & (registrants.c.email_key == bindparam("email_key")),
+        )
+        .where(credentials.c.api_key == bindparam("api_key"), credentials.c.revoked_at.is_(None))
+    )
+
+
+def registration_target(
+    connection: Connection, *, api_key: str, webinar_id: int, email: str
+) -> Row[Any] | None:
+    """webinar/register's common case, read in one statement: the webinar of the key's
+    account (its columns, `secret_hash` to check, and `known_pk`: the registrant already
+    holding `email`, if any); None when there is no such webinar or key."""
+    return connection.execute(
+        _target_query(),
+        {"api_key": api_key, "webinar_id": webinar_id, "email_key": email_key(email)},
+    ).first()
+
+
+@cache
+def _seat_and_position() -> Executable:
+    table = cast("Table", Webinar.__table__)
+    capacity = select(Account.capacity).where(Account.id == bindparam("account_id_"))
+    return (
+        table.update()
+        .where(
+            table.c.seq == bindparam("webinar_seq_"),
+            table.c.seats_taken < capacity.scalar_subquery(),
+        )
+        .values(seats_taken=table.c.seats_taken + 1, registrant_total=table.c.registrant_total + 1)
+        .returning(table.c.registrant_total)
+    )
+
+
+@dataclass(frozen=True)
+class NewRegistrant:
+    registrant_id: str
+    token_nonce: str
+
+
+def register_new(
+    connection: Connection, webinar: Row[Any], attendee: Attendee, *, issuer: Issuer, now: datetime
+) -> NewRegistrant | None:
+    """`register`'s common case on plain statements: a one-time or no-fixed-time webinar
+    open for registration, an e-mail it does not know, a seat free. None, with nothing
+    written, for anything else (`register` then decides)."""
+    if webinar.type == RECURRING_FIXED_TIME or webinar.known_pk is not None:
+        return None
+    if webinar.approval_type == NO_REGISTRATION or is_over(webinar, now):  # type: ignore[arg-type]
+        return None
+    position = connection.execute(
+        _seat_and_position(), {"webinar_seq_": webinar.seq, "account_id_": webinar.account_id}
+    ).scalar()
+    if position is None:  # no seat left
+        return None
+    status = APPROVED if webinar.approval_type == AUTOMATIC else PENDING
+    nonce, digest = issuer.new_link()
+    values = {
+        "registrant_id": issuer.ids.registrant_id(),
+        "webinar_seq": webinar.seq,
+        "position": position,
+        "email_key": email_key(attendee.email),
+        "status": status,
+        "token_nonce": nonce,
+        "token_digest": digest,
+        "created_at": now,
+        "updated_at": now,
+        **attendee.columns(),
+    }
+    connection.execute(_statements()["insert"], values)
+    kind = outbox.APPROVED_KIND if status == APPROVED else outbox.PENDING_KIND
+    to = outbox.Addressee(
+        attendee.email,
+        f"{attendee.first_name} {attendee.last_name}".strip(),
+        attendee.language,
+        outbox.one_time_starts(webinar),
+        {"role": "registrant", "nonce": nonce},
+    )
+    outbox.new_registrant_message(connection, webinar, to, kind, now=now)
+    return NewRegistrant(values["registrant_id"], nonce)
+
+
 def register(
     session: Session,
     webinar: Webinar,
@@ -274,7 +382,7 @@ def _insert(
             "token_digest": digest,
             "created_at": now,
             "updated_at": now,
-            **asdict(attendee),
+            **attendee.columns(),
         }
         inserted = session.connection().execute(_statements()["insert"], values).scalar_one()
     except IntegrityError:

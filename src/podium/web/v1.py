@@ -173,7 +173,7 @@ class V1Api:
         rule = self.faults.pick(name)
         if rule is not None and await misbehave(rule):
             return None
-        if action.shortcut is not None:
+        if action.shortcut is not None and not action.writes:
             shortcut = partial(action.shortcut, params, self.context)
             answer = self.runtime.read(shortcut)
             if answer is not None:

@@ -8,14 +8,15 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from podium.api import envelope, shortcuts
+from podium.api import envelope, registration, shortcuts
 from podium.api.actions import ACTIONS, run_action
+from podium.api.call import ApiCall
 from podium.api.params import Params
-from podium.db.models import User, Webinar
+from podium.db.models import OutboxMessage, Registrant, User, Webinar
 from podium.errors import ZoomError
 from podium.services.tokens import zak_expiry
 from podium.web.runtime import Runtime
@@ -146,3 +147,126 @@ def test_webinar_get_is_one_statement_and_two_for_a_series(
     assert len(two) == 2, two
     assert json.loads(json.dumps(recurring["occurrences"]))[0]["status"] == "available"
     assert Webinar.__tablename__ in one[0]
+
+
+PERSON = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "org": "Analytical Engines",
+    "language": "fr-FR",
+    "comments": "Deux lignes\nici",
+    "no_of_employees": "1-20",
+}
+
+
+def handler_register(runtime: Runtime, account: AccountKeys, params: dict[str, Any]) -> Any:
+    """webinar/register by its handler alone (run_action would try the shortcut first)."""
+
+    def work(session: Session) -> Any:
+        call = ApiCall(Params(params), session, runtime.context, account.account_id, NOW)
+        return registration.webinar_register(call)
+
+    return runtime.run(work, writes=True)
+
+
+def shortcut_register(runtime: Runtime, params: dict[str, Any]) -> Any:
+    return runtime.run(
+        lambda session: shortcuts.webinar_register(
+            Params(params), runtime.context, session.connection()
+        ),
+        writes=True,
+    )
+
+
+def stored(session: Session, email: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    registrant = session.execute(select(Registrant).where(Registrant.email == email)).scalar_one()
+    message = session.execute(
+        select(OutboxMessage).where(OutboxMessage.recipient == email)
+    ).scalar_one()
+    person = {c.key: getattr(registrant, c.key) for c in Registrant.__table__.columns}
+    mail = {c.key: getattr(message, c.key) for c in OutboxMessage.__table__.columns}
+    return person, mail | {"payload": json.loads(mail["payload"])}
+
+
+@pytest.mark.parametrize("approval_type", [0, 1])
+def test_the_register_shortcut_writes_and_answers_as_the_handler_does(
+    runtime: Runtime,
+    client: TestClient,
+    account: AccountKeys,
+    session: Session,
+    approval_type: int,
+) -> None:
+    webinar_id = create_webinar(client, account, approval_type=approval_type)
+    base = account.credentials(id=str(webinar_id), **PERSON)
+
+    fast = shortcut_register(runtime, base | {"email": "fast@x.io"})
+    slow = handler_register(runtime, account, base | {"email": "slow@x.io"})
+
+    assert fast is not None
+    assert {k: v for k, v in fast.items() if k not in ("registrant_id", "join_url")} == {
+        k: v for k, v in slow.items() if k not in ("registrant_id", "join_url")
+    }
+    assert fast["join_url"].split("?tk=")[0] == slow["join_url"].split("?tk=")[0]
+    (fast_row, fast_mail), (slow_row, slow_mail) = (
+        stored(session, "fast@x.io"),
+        stored(session, "slow@x.io"),
+    )
+    assert fast_row["registrant_id"] == fast["registrant_id"]
+    different = {"id", "registrant_id", "email", "email_key", "position", "token_nonce"}
+    different |= {"token_digest"}
+    assert {k: v for k, v in fast_row.items() if k not in different} == {
+        k: v for k, v in slow_row.items() if k not in different
+    }
+    assert fast_row["status"] == ("approved" if approval_type == 0 else "pending")
+    assert (fast_row["position"], slow_row["position"]) == (1, 2)
+    assert fast_mail["payload"]["link"] == {"role": "registrant", "nonce": fast_row["token_nonce"]}
+    assert {k: v for k, v in fast_mail.items() if k not in ("id", "recipient", "payload")} == {
+        k: v for k, v in slow_mail.items() if k not in ("id", "recipient", "payload")
+    }
+    assert fast_mail["payload"]["webinar"] == slow_mail["payload"]["webinar"]
+    seats = session.execute(
+        select(Webinar.seats_taken, Webinar.registrant_total).where(Webinar.id == webinar_id)
+    ).one()
+    assert tuple(seats) == (2, 2)
+
+
+def test_registrations_the_register_shortcut_leaves_to_the_handler(
+    runtime: Runtime,
+    client: TestClient,
+    account: AccountKeys,
+    other_account: AccountKeys,
+    session: Session,
+) -> None:
+    open_one = create_webinar(client, account)
+    series = create_series(client, account, registration_type=1)
+    unlisted = create_webinar(client, account, approval_type=2)
+    theirs = create_webinar(client, other_account)
+    v1(client, "webinar/register", account.credentials(id=open_one, email="known@x.io", **PERSON))
+    base = account.credentials(**PERSON)
+    cases = {
+        "known e-mail": base | {"id": open_one, "email": "Known@X.io"},
+        "a series": base | {"id": series, "email": "new@x.io"},
+        "occurrence_ids": base | {"id": open_one, "email": "n2@x.io", "occurrence_ids": "1"},
+        "no registration": base | {"id": unlisted, "email": "n3@x.io"},
+        "another account's": base | {"id": theirs, "email": "n4@x.io"},
+        "wrong secret": base | {"id": open_one, "email": "n5@x.io", "api_secret": "x" * 43},
+        "no e-mail": base | {"id": open_one},
+    }
+    before = session.execute(select(Registrant.id)).scalars().all()
+    for name, params in cases.items():
+        values = {key: str(value) for key, value in params.items()}
+        assert shortcut_register(runtime, values) is None, name
+    assert session.execute(select(Registrant.id)).scalars().all() == before
+
+    # Errors of the attendee's fields come from the same reading, at the same point.
+    bad = base | {"id": open_one, "email": "not-an-address"}
+    assert v1(client, "webinar/register", bad) == {
+        "error": {"code": 300, "message": handler_error(runtime, account, bad)}
+    }
+
+
+def handler_error(runtime: Runtime, account: AccountKeys, params: dict[str, Any]) -> str:
+    values = {key: str(value) for key, value in params.items()}
+    with pytest.raises(ZoomError) as raised:
+        handler_register(runtime, account, values)
+    return str(raised.value)

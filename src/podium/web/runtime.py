@@ -164,13 +164,15 @@ class Runtime:
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(**{WRITE_OPTION: True})
-                with connection.begin() as transaction:
-                    for work in works:
-                        outcome = _in_session(connection, work, mode)
-                        if not savepoints and (outcome is None or not outcome[0]):
+                transaction = connection.begin()
+                for work in works:
+                    outcome = _in_session(connection, work, mode)
+                    if not savepoints and (outcome is None or not outcome[0]):
+                        if transaction.is_active:  # the work's session may have done it
                             transaction.rollback()
-                            return None
-                        outcomes.append(outcome)
+                        return None
+                    outcomes.append(outcome)
+                transaction.commit()
         except DBAPIError:
             return None
         return outcomes

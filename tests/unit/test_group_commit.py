@@ -124,3 +124,20 @@ def test_an_error_reaches_only_its_own_caller(runtime: Runtime) -> None:
     assert (first, third) == ("x", "z")
     assert isinstance(second, WebinarNotFound)
     assert accounts(runtime) == ["x", "z"]
+
+
+def test_reads_keep_one_connection_and_replace_a_broken_one(runtime: Runtime) -> None:
+    runtime.run(add_account("kept"), writes=True)
+
+    def names(connection: Any) -> list[str]:
+        return list(connection.execute(select(Account.name)).scalars())
+
+    first = runtime.read(lambda connection: (connection, names(connection)))
+    second = runtime.read(lambda connection: (connection, names(connection)))
+    first[0].invalidate()  # as when the database restarted under it
+    third = runtime.read(lambda connection: (connection, names(connection)))
+
+    assert first[0] is second[0]
+    assert third[0] is not first[0]
+    assert [first[1], second[1], third[1]] == [["kept"]] * 3
+    assert not third[0].in_transaction()  # every read ends with a rollback

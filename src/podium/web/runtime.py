@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -63,6 +64,7 @@ class Runtime:
     context: ApiContext
     bind: Connection | None = None  # tests: every transaction is a savepoint of this
     _group: GroupCommit | None = field(default=None, repr=False)
+    _readers_by_thread: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
     def build(
@@ -179,16 +181,30 @@ class Runtime:
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """Reading work on a plain connection, without an ORM session (the hot read path:
-        a session costs more than the query). Nothing it does is committed."""
-        try:
-            if self.bind is not None:
-                return work(self.bind)
-            with self.engine.connect() as connection:
+        a session costs more than the query). Each thread keeps its reading connection
+        (a pool checkout costs as much as the query); every read ends with a rollback, so
+        no transaction or snapshot outlives it."""
+        if self.bind is not None:
+            return work(self.bind)
+        for attempt in (1, 2):
+            held = getattr(self._readers_by_thread, "connection", None)
+            connection = held
+            if connection is None or connection.closed or connection.invalidated:
+                connection = self._readers_by_thread.connection = self.engine.connect()
+            try:
                 return work(connection)
-        except DBAPIError as error:
-            if is_unavailable(error):
-                raise StorageUnavailable from error
-            raise
+            except DBAPIError as error:
+                self._readers_by_thread.connection = None
+                connection.close()
+                if attempt == 1 and held is not None and error.connection_invalidated:
+                    continue  # it broke while held (a database restart): once more, fresh
+                if is_unavailable(error):
+                    raise StorageUnavailable from error
+                raise
+            finally:
+                if not connection.closed:
+                    connection.rollback()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def transact(self, work: Callable[[Session], T], *, writes: bool) -> T:
         """Database work from the event loop: reads at once, writes in the next group commit.

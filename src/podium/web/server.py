@@ -36,6 +36,10 @@ class ServerDidNotStart(RuntimeError):
 # 200 µs per request), while asyncio's loop kept p99 within ~1.2x p50 at the same
 # throughput (bench/README.md).
 EVENT_LOOP = "asyncio"
+# With --workers, uvloop: asyncio's accept loop takes a whole burst of new connections into
+# whichever worker wakes first (it accepts up to the backlog at once), so one worker served
+# all 64 of wrk's connections (1.02x one worker on PostgreSQL; uvloop 1.42x).
+WORKERS_EVENT_LOOP = "uvloop"
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -77,7 +81,7 @@ def serve_workers(settings: Settings, listener: socket.socket, workers: int) -> 
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
-        loop=EVENT_LOOP,
+        loop=WORKERS_EVENT_LOOP,
     )
 
 

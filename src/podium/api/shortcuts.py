@@ -25,17 +25,23 @@ MAX_HOST_ID = 64  # as ApiCall.host() reads it
 Shortcut = Callable[[Params, ApiContext, Connection], "Json | None"]
 
 
-def webinar_get(params: Params, context: ApiContext, connection: Connection) -> Json | None:
-    """webinar/get in one statement (two for a recurring webinar's occurrences)."""
-    api_key, api_secret = params.raw("api_key"), params.raw("api_secret")
-    host_id, text = params.raw("host_id"), params.raw("id")
-    if api_key is None or api_secret is None or host_id is None or text is None:
-        return None
-    if len(host_id) > MAX_HOST_ID or host_id != host_id.strip():
+def _key_pair_and_webinar(params: Params) -> tuple[str, str, int] | None:
+    """api_key, api_secret and the webinar number, when all three are there and well formed."""
+    api_key, api_secret, text = params.raw("api_key"), params.raw("api_secret"), params.raw("id")
+    if api_key is None or api_secret is None or text is None:
         return None
     number = webinars.webinar_number(text.strip())
-    if number is None:
+    return None if number is None else (api_key, api_secret, number)
+
+
+def webinar_get(params: Params, context: ApiContext, connection: Connection) -> Json | None:
+    """webinar/get in one statement (two for a recurring webinar's occurrences)."""
+    asked, host_id = _key_pair_and_webinar(params), params.raw("host_id")
+    if asked is None or host_id is None or len(host_id) > MAX_HOST_ID:
         return None
+    if host_id != host_id.strip():
+        return None
+    api_key, api_secret, number = asked
     found = webinars.view_by_credentials(
         connection, api_key=api_key, host_id=host_id, webinar_id=number
     )
@@ -55,13 +61,10 @@ def webinar_register(params: Params, context: ApiContext, connection: Connection
     (one read, the seat and position, the registrant, its e-mail) in the caller's
     transaction. The attendee's fields are read exactly as the handler reads them, at the
     same point (after the credentials and the webinar), so their errors are the handler's."""
-    api_key, api_secret = params.raw("api_key"), params.raw("api_secret")
-    text, email = params.raw("id"), params.raw("email")
-    if api_key is None or api_secret is None or text is None or email is None:
+    asked, email = _key_pair_and_webinar(params), params.raw("email")
+    if asked is None or email is None or params.raw("occurrence_ids") is not None:
         return None
-    number = webinars.webinar_number(text.strip())
-    if number is None or params.raw("occurrence_ids") is not None:
-        return None
+    api_key, api_secret, number = asked
     email = email.strip()
     row = registrants.registration_target(
         connection, api_key=api_key, webinar_id=number, email=email

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Insert, Row, insert, select
 from sqlalchemy.orm import Session
@@ -55,11 +55,13 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 PER_OCCURRENCE = (2, 3)  # registration types where each registrant picks occurrences
 
 
-def _starts(webinar: Webinar, occurrences: Iterable[Occurrence] | None = None) -> list[str]:
+def _starts(
+    webinar: Webinar | Row[Any], occurrences: Iterable[Occurrence] | None = None
+) -> list[str]:
     if webinar.type == RECURRING_FIXED_TIME:
         chosen = webinar.occurrences if occurrences is None else occurrences
         return [format_timestamp(o.start_at) for o in chosen if not o.is_deleted]
-    return one_time_starts(webinar)
+    return [] if webinar.start_at is None else [format_timestamp(webinar.start_at)]
 
 
 def _registrant_occurrences(
@@ -141,13 +143,30 @@ def _insert_statement() -> Insert:
 
 def _registrant(session: Session, webinar: Webinar, registrant: Registrant, kind: str) -> Addressee:
     occurrences = _registrant_occurrences(session, webinar, registrant.id)
+    return _person(registrant, registrant.token_nonce, _starts(webinar, occurrences), kind)
+
+
+class Person(Protocol):
+    """A registrant as stored, or as just given (services.registrants.Attendee)."""
+
+    @property
+    def email(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+
+
+def _person(person: Person, nonce: str, starts: list[str], kind: str) -> Addressee:
     with_link = kind not in (CANCELLED_KIND, WEBINAR_CANCELLED_KIND)
     return Addressee(
-        registrant.email,
-        f"{registrant.first_name} {registrant.last_name}".strip(),
-        registrant.language,
-        _starts(webinar, occurrences),
-        {"role": "registrant", "nonce": registrant.token_nonce} if with_link else None,
+        person.email,
+        f"{person.first_name} {person.last_name}".strip(),
+        person.language,
+        starts,
+        {"role": "registrant", "nonce": nonce} if with_link else None,
     )
 
 
@@ -170,15 +189,17 @@ def registrant_message(
 
 
 def new_registrant_message(
-    connection: Connection, webinar: Row[Any], to: Addressee, kind: str, *, now: datetime
+    connection: Connection,
+    webinar: Row[Any],
+    person: Person,
+    nonce: str,
+    kind: str,
+    *,
+    now: datetime,
 ) -> None:
     """registrant_message for a new registrant of a webinar that is not a series, on plain
     statements (services.registrants.register_new)."""
-    _write(connection, webinar, kind, to, now=now)
-
-
-def one_time_starts(webinar: Webinar | Row[Any]) -> list[str]:
-    return [] if webinar.start_at is None else [format_timestamp(webinar.start_at)]
+    _write(connection, webinar, kind, _person(person, nonce, _starts(webinar), kind), now=now)
 
 
 def panelist_message(

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from podium.db.models import (
     Account,
-    ApiCredential,
     Occurrence,
     OccurrenceRegistration,
     Registrant,
@@ -49,7 +48,7 @@ from podium.errors import (
 from podium.services import outbox
 from podium.services.schedules import RECURRING_FIXED_TIME, find_occurrence
 from podium.services.tokens import Issuer
-from podium.services.webinars import NO_REGISTRATION, SCHEDULED, Page
+from podium.services.webinars import NO_REGISTRATION, SCHEDULED, Page, keyed_webinar
 
 AUTOMATIC, MANUAL = 0, 1
 APPROVED, PENDING, CANCELLED = "approved", "pending", "cancelled"
@@ -121,7 +120,7 @@ def email_key(email: str) -> str:
     return email.lower()
 
 
-def is_over(webinar: Webinar, now: datetime) -> bool:
+def is_over(webinar: Webinar | Row[Any], now: datetime) -> bool:
     if webinar.type == SCHEDULED and webinar.ended_at is not None:
         return True
     return webinar.schedule_ends_at is not None and webinar.schedule_ends_at <= now
@@ -161,9 +160,10 @@ def _statements() -> dict[str, Executable]:
         "free_seat": table.update()
         .where(table.c.seq == seq)
         .values(seats_taken=table.c.seats_taken - 1),
-        "next_position": table.update()
-        .where(table.c.seq == seq)
-        .values(registrant_total=table.c.registrant_total + 1)
+        # A seat and the next position at once; no row once capacity is reached.
+        "seat_and_position": table.update()
+        .where(table.c.seq == seq, table.c.seats_taken < capacity.scalar_subquery())
+        .values(seats_taken=table.c.seats_taken + 1, registrant_total=table.c.registrant_total + 1)
         .returning(table.c.registrant_total),
         "insert": insert(Registrant).returning(Registrant.id),
         "find": select(Registrant).where(
@@ -183,11 +183,6 @@ def _take_seat(session: Session, webinar: Webinar) -> None:
 
 def _free_seat(session: Session, webinar: Webinar) -> None:
     session.connection().execute(_statements()["free_seat"], {"webinar_seq_": webinar.seq})
-
-
-def _next_position(session: Session, webinar: Webinar) -> int:
-    statement = _statements()["next_position"]
-    return int(session.connection().execute(statement, {"webinar_seq_": webinar.seq}).scalar_one())
 
 
 def find_registrant(session: Session, webinar: Webinar, email: str) -> Registrant | None:
@@ -221,23 +216,12 @@ def _attach(session: Session, registrant: Registrant, occurrences: list[Occurren
 
 @cache
 def _target_query() -> Select[Any]:
-    credentials = cast("Table", ApiCredential.__table__)
     webinars = cast("Table", Webinar.__table__)
     registrants = cast("Table", Registrant.__table__)
-    return (
-        select(credentials.c.secret_hash, *webinars.columns, registrants.c.id.label("known_pk"))
-        .join(
-            webinars,
-            (webinars.c.id == bindparam("webinar_id"))
-            & (webinars.c.account_id == credentials.c.account_id)
-            & webinars.c.deleted_at.is_(None),
-        )
-        .outerjoin(
-            registrants,
-            (registrants.c.webinar_seq == webinars.c.seq)
-            & (registrants.c.email_key == bindparam("email_key")),
-        )
-        .where(credentials.c.api_key == bindparam("api_key"), credentials.c.revoked_at.is_(None))
+    return keyed_webinar(*webinars.columns, registrants.c.id.label("known_pk")).outerjoin(
+        registrants,
+        (registrants.c.webinar_seq == webinars.c.seq)
+        & (registrants.c.email_key == bindparam("email_key")),
     )
 
 
@@ -251,21 +235,6 @@ def registration_target(
         _target_query(),
         {"api_key": api_key, "webinar_id": webinar_id, "email_key": email_key(email)},
     ).first()
-
-
-@cache
-def _seat_and_position() -> Executable:
-    table = cast("Table", Webinar.__table__)
-    capacity = select(Account.capacity).where(Account.id == bindparam("account_id_"))
-    return (
-        table.update()
-        .where(
-            table.c.seq == bindparam("webinar_seq_"),
-            table.c.seats_taken < capacity.scalar_subquery(),
-        )
-        .values(seats_taken=table.c.seats_taken + 1, registrant_total=table.c.registrant_total + 1)
-        .returning(table.c.registrant_total)
-    )
 
 
 @dataclass(frozen=True)
@@ -282,37 +251,18 @@ def register_new(
     written, for anything else (`register` then decides)."""
     if webinar.type == RECURRING_FIXED_TIME or webinar.known_pk is not None:
         return None
-    if webinar.approval_type == NO_REGISTRATION or is_over(webinar, now):  # type: ignore[arg-type]
-        return None
-    position = connection.execute(
-        _seat_and_position(), {"webinar_seq_": webinar.seq, "account_id_": webinar.account_id}
-    ).scalar()
-    if position is None:  # no seat left
+    if webinar.approval_type == NO_REGISTRATION or is_over(webinar, now):
         return None
     status = APPROVED if webinar.approval_type == AUTOMATIC else PENDING
-    nonce, digest = issuer.new_link()
-    values = {
-        "registrant_id": issuer.ids.registrant_id(),
-        "webinar_seq": webinar.seq,
-        "position": position,
-        "email_key": email_key(attendee.email),
-        "status": status,
-        "token_nonce": nonce,
-        "token_digest": digest,
-        "created_at": now,
-        "updated_at": now,
-        **attendee.columns(),
-    }
-    connection.execute(_statements()["insert"], values)
+    try:
+        values = _new_row(connection, webinar, attendee, status, issuer, now)
+    except IntegrityError:  # a concurrent twin (PostgreSQL): `register` finds it
+        return None
+    if values is None:  # no seat left
+        return None
+    nonce = values["token_nonce"]
     kind = outbox.APPROVED_KIND if status == APPROVED else outbox.PENDING_KIND
-    to = outbox.Addressee(
-        attendee.email,
-        f"{attendee.first_name} {attendee.last_name}".strip(),
-        attendee.language,
-        outbox.one_time_starts(webinar),
-        {"role": "registrant", "nonce": nonce},
-    )
-    outbox.new_registrant_message(connection, webinar, to, kind, now=now)
+    outbox.new_registrant_message(connection, webinar, attendee, nonce, kind, now=now)
     return NewRegistrant(values["registrant_id"], nonce)
 
 
@@ -362,20 +312,45 @@ def _insert(
     now: datetime,
 ) -> Registrant:
     """The new registrant with its seat and position, or IntegrityError when a concurrent
-    request registered the same e-mail first (then nothing of this attempt remains).
+    request registered the same e-mail first (then nothing of this attempt remains)."""
+    values = _new_row(session.connection(), webinar, attendee, status, issuer, now)
+    if values is None:
+        raise CapacityReached
+    return Registrant(**values)  # transient: for the answer, not for changes
+
+
+def _new_row(
+    connection: Connection,
+    webinar: Webinar | Row[Any],
+    attendee: Attendee,
+    status: str,
+    issuer: Issuer,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """Take a seat and the next position, insert the registrant: its columns (with `id`),
+    or None when no seat is left. IntegrityError when a concurrent request registered the
+    same e-mail first; nothing of this attempt then remains.
 
     On SQLite the transaction holds the write lock from its first statement (BEGIN
-    IMMEDIATE), so no twin can appear after find_registrant: no savepoint is needed. On
-    PostgreSQL a savepoint lets the transaction go on after the unique index refused a twin.
+    IMMEDIATE), so no twin can appear after the e-mail was looked up: no savepoint is
+    needed. On PostgreSQL a savepoint lets the transaction go on after the unique index
+    refused a twin.
     """
-    nested = session.begin_nested() if session.get_bind().dialect.name != "sqlite" else None
+    nested = connection.begin_nested() if connection.dialect.name != "sqlite" else None
     try:
-        _take_seat(session, webinar)
+        position = connection.execute(
+            _statements()["seat_and_position"],
+            {"webinar_seq_": webinar.seq, "account_id_": webinar.account_id},
+        ).scalar()
+        if position is None:
+            if nested is not None:
+                nested.rollback()
+            return None
         nonce, digest = issuer.new_link()
-        values = {
+        values: dict[str, Any] = {
             "registrant_id": issuer.ids.registrant_id(),
             "webinar_seq": webinar.seq,
-            "position": _next_position(session, webinar),
+            "position": position,
             "email_key": email_key(attendee.email),
             "status": status,
             "token_nonce": nonce,
@@ -384,14 +359,14 @@ def _insert(
             "updated_at": now,
             **attendee.columns(),
         }
-        inserted = session.connection().execute(_statements()["insert"], values).scalar_one()
+        values["id"] = connection.execute(_statements()["insert"], values).scalar_one()
     except IntegrityError:
         if nested is not None:
             nested.rollback()
         raise
     if nested is not None:
         nested.commit()
-    return Registrant(id=inserted, **values)  # transient: for the answer, not for changes
+    return values
 
 
 def _register_again(

@@ -220,31 +220,40 @@ def _occurrences_query() -> Select[Any]:
     )
 
 
-@cache
-def _view_by_credentials_query() -> Select[Any]:
+def keyed_webinar(*columns: Any) -> Select[Any]:
+    """The hot paths' one read: the stored `secret_hash` of the API key `:api_key` (not
+    revoked) and `columns`, from the live webinar `:webinar_id` of that key's account. The
+    caller checks the secret and joins what else it needs."""
     credentials = cast("Table", ApiCredential.__table__)
-    caller, owner = cast("Table", User.__table__).alias("caller"), User.__table__.alias("owner")
     webinars = cast("Table", Webinar.__table__)
     return (
-        select(
-            credentials.c.secret_hash,
-            caller.c.has_webinar.label("caller_has_webinar"),
-            *webinars.columns,
-            owner.c.host_id,
-        )
-        .join(
-            caller,
-            (caller.c.host_id == bindparam("host_id"))
-            & (caller.c.account_id == credentials.c.account_id),
-        )
+        select(credentials.c.secret_hash, *columns)
+        .select_from(credentials)
         .join(
             webinars,
             (webinars.c.id == bindparam("webinar_id"))
             & (webinars.c.account_id == credentials.c.account_id)
             & webinars.c.deleted_at.is_(None),
         )
-        .join(owner, owner.c.id == webinars.c.host_user_id)
         .where(credentials.c.api_key == bindparam("api_key"), credentials.c.revoked_at.is_(None))
+    )
+
+
+@cache
+def _view_by_credentials_query() -> Select[Any]:
+    users = cast("Table", User.__table__)
+    caller, owner = users.alias("caller"), users.alias("owner")
+    webinars = cast("Table", Webinar.__table__)
+    return (
+        keyed_webinar(
+            caller.c.has_webinar.label("caller_has_webinar"), *webinars.columns, owner.c.host_id
+        )
+        .join(
+            caller,
+            (caller.c.host_id == bindparam("host_id"))
+            & (caller.c.account_id == webinars.c.account_id),
+        )
+        .join(owner, owner.c.id == webinars.c.host_user_id)
     )
 
 

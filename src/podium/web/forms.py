@@ -31,19 +31,7 @@ def parse_urlencoded(raw: bytes, *, max_fields: int) -> list[tuple[str, str]]:
 
 
 async def read_body(request: Request, *, limit: int) -> bytes:
-    """The whole body, refused with 413 as soon as it is known to exceed `limit`."""
-    declared = request.headers.get("content-length")
-    length = None if declared is None else ascii_int(declared)
-    if length is not None and length > limit:
-        raise BodyTooLarge(limit=limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(limit=limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await receive_body(request.scope, request.receive, limit=limit)
 
 
 async def body_params(request: Request, *, limit: int, max_fields: int) -> list[tuple[str, str]]:
@@ -59,9 +47,11 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def receive_body(receive: Receive, *, declared: int | None, limit: int) -> bytes:
+async def receive_body(scope: Scope, receive: Receive, *, limit: int) -> bytes:
     """The whole body straight from ASGI messages (the v1 hot path has no Request), refused
-    with 413 as soon as it is known to exceed `limit`."""
+    with 413 as soon as it is known to exceed `limit` (by Content-Length, or as it arrives)."""
+    length = header(scope, b"content-length")
+    declared = None if length is None else ascii_int(length)
     if declared is not None and declared > limit:
         raise BodyTooLarge(limit=limit)
     chunks: list[bytes] = []

@@ -21,7 +21,7 @@ from podium.ids import Ids
 from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.tokens import Issuer
 from podium.settings import Settings
-from podium.web.group_commit import GroupCommit
+from podium.web.group_commit import GroupCommit, Work
 
 T = TypeVar("T")
 RETRIES = 3
@@ -135,7 +135,7 @@ class Runtime:
         except Exception as error:
             return False, error
 
-    def run_together(self, works: list[Callable[[Session], Any]]) -> list[tuple[bool, Any]]:
+    def run_together(self, works: list[Work]) -> list[tuple[bool, Any]]:
         """Writing works in one transaction, one session each: one commit for all. Each gets
         (True, result) or (False, exception).
 
@@ -157,7 +157,7 @@ class Runtime:
         ]
 
     def _run_group(
-        self, works: list[Callable[[Session], Any]], *, savepoints: bool
+        self, works: list[Work], *, savepoints: bool
     ) -> list[tuple[bool, Any] | None] | None:
         """One transaction for `works`. Without savepoints: None as soon as one raises
         (all rolled back). With them: each outcome, None for a database error."""
@@ -221,7 +221,7 @@ class Runtime:
 
 
 def _in_session(
-    connection: Connection, work: Callable[[Session], Any], mode: JoinTransactionMode
+    connection: Connection, work: Work, mode: JoinTransactionMode
 ) -> tuple[bool, Any] | None:
     """One work of a group in a session of its own on the group's connection: (True,
     result), (False, exception), or None when it met a database error."""

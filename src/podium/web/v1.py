@@ -27,9 +27,8 @@ from podium.api import envelope
 from podium.api.actions import ACTIONS, run_action
 from podium.api.params import Params
 from podium.errors import MethodNotAllowed, UnknownAction, ZoomError
-from podium.numbers import ascii_int
 from podium.web.faults import FaultRule, Faults
-from podium.web.forms import header, parse_body, parse_urlencoded, receive_body
+from podium.web.forms import parse_body, parse_urlencoded, receive_body
 from podium.web.journal import Journal, redact
 from podium.web.limits import RateLimits
 from podium.web.live import LiveHub
@@ -157,12 +156,7 @@ class V1Api:
         if action is None:
             raise UnknownAction(path=f"/v1/{name}"[:200])
         query = parse_urlencoded(scope["query_string"], max_fields=settings.max_form_fields)
-        declared = header(scope, b"content-length")
-        raw = await receive_body(
-            receive,
-            declared=None if declared is None else ascii_int(declared),
-            limit=settings.max_body_bytes,
-        )
+        raw = await receive_body(scope, receive, limit=settings.max_body_bytes)
         body = await parse_body(
             scope, raw, max_fields=settings.max_form_fields, limit=settings.max_body_bytes
         )

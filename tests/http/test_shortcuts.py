@@ -83,6 +83,8 @@ def test_every_call_it_does_not_answer_gets_the_handlers_error(
         "no secret": account.host_params(id=mine, api_secret=""),
         "wrong secret": account.host_params(id=mine, api_secret="x" * 43),
         "unknown key": account.host_params(id=mine, api_key="nobody"),
+        "NUL in the key": account.host_params(id=mine, api_key="a\x00b"),
+        "NUL in host_id": account.host_params(id=mine, host_id="a\x00b"),
         "no host_id": account.credentials(id=mine),
         "another account's host": account.host_params(id=mine, host_id=other_account.host_id),
         "padded host_id": account.host_params(id=mine, host_id=f" {account.host_id}"),
@@ -108,6 +110,8 @@ def test_every_call_it_does_not_answer_gets_the_handlers_error(
         "no secret": 300,
         "wrong secret": 200,
         "unknown key": 200,
+        "NUL in the key": 200,
+        "NUL in host_id": 300,
         "no host_id": 300,
         "another account's host": 1001,
         "padded host_id": 0,
@@ -251,6 +255,7 @@ def test_registrations_the_register_shortcut_leaves_to_the_handler(
         "another account's": base | {"id": theirs, "email": "n4@x.io"},
         "wrong secret": base | {"id": open_one, "email": "n5@x.io", "api_secret": "x" * 43},
         "no e-mail": base | {"id": open_one},
+        "NUL in the e-mail": base | {"id": open_one, "email": "a\x00b@x.io"},
     }
     before = session.execute(select(Registrant.id)).scalars().all()
     for name, params in cases.items():

@@ -18,6 +18,7 @@ from podium.api.params import Params
 from podium.api.registrant_params import read_attendee
 from podium.services import registrants, webinars
 from podium.services.tokens import secret_matches
+from podium.text import has_control
 from podium.timestamps import format_timestamp
 
 MAX_HOST_ID = 64  # as ApiCall.host() reads it
@@ -28,7 +29,7 @@ Shortcut = Callable[[Params, ApiContext, Connection], "Json | None"]
 def _key_pair_and_webinar(params: Params) -> tuple[str, str, int] | None:
     """api_key, api_secret and the webinar number, when all three are there and well formed."""
     api_key, api_secret, text = params.raw("api_key"), params.raw("api_secret"), params.raw("id")
-    if api_key is None or api_secret is None or text is None:
+    if api_key is None or api_secret is None or text is None or has_control(api_key):
         return None
     number = webinars.webinar_number(text.strip())
     return None if number is None else (api_key, api_secret, number)
@@ -39,8 +40,8 @@ def webinar_get(params: Params, context: ApiContext, connection: Connection) -> 
     asked, host_id = _key_pair_and_webinar(params), params.raw("host_id")
     if asked is None or host_id is None or len(host_id) > MAX_HOST_ID:
         return None
-    if host_id != host_id.strip():
-        return None
+    if host_id != host_id.strip() or has_control(host_id):
+        return None  # the handler trims it, or refuses it
     api_key, api_secret, number = asked
     found = webinars.view_by_credentials(
         connection, api_key=api_key, host_id=host_id, webinar_id=number
@@ -66,6 +67,8 @@ def webinar_register(params: Params, context: ApiContext, connection: Connection
         return None
     api_key, api_secret, number = asked
     email = email.strip()
+    if has_control(email):  # the handler refuses it; it must not reach a query
+        return None
     row = registrants.registration_target(
         connection, api_key=api_key, webinar_id=number, email=email
     )

@@ -13,6 +13,7 @@ from podium.db.models import Account, ApiCredential, InstanceSecret, User
 from podium.errors import InvalidCredentials, UserNotExist, WebinarNotEnabled
 from podium.ids import Ids
 from podium.services.tokens import hash_api_secret, secret_matches
+from podium.text import has_control
 
 INSTANCE_KEY = "hmac-key"
 # Compared against when the api_key is unknown, so both failures cost the same.
@@ -162,9 +163,12 @@ def authenticate(session: Session, api_key: str, api_secret: str, *, key: bytes)
     """The account id behind a key pair; unknown key and wrong secret look the same.
 
     On every v1 call: one prebuilt Core statement on the session's connection (the ORM
-    would cost several times more here).
+    would cost several times more here). A key with control characters cannot exist (and
+    PostgreSQL refuses NUL in a query): it is looked up as no key at all.
     """
-    row = session.connection().execute(_credential_query(), {"api_key": api_key}).first()
+    row = None
+    if not has_control(api_key):
+        row = session.connection().execute(_credential_query(), {"api_key": api_key}).first()
     stored = row.secret_hash if row is not None else _DECOY_HASH
     if not secret_matches(key, api_secret, stored) or row is None:
         raise InvalidCredentials

@@ -19,6 +19,7 @@ from podium.errors import WebinarNotFound
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW
+from tests.mail_sink import run_async
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_writes_awaited_together_share_one_commit(runtime: Runtime) -> None:
             *(runtime.transact(add_account(name), writes=True) for name in names)
         )
 
-    answers = asyncio.run(together())
+    answers = run_async(together)
     commits_made = len(counted)
 
     assert answers == [f"n{index}" for index in range(20)]
@@ -119,7 +120,7 @@ def test_an_error_reaches_only_its_own_caller(runtime: Runtime) -> None:
             *(runtime.transact(work, writes=True) for work in works), return_exceptions=True
         )
 
-    first, second, third = asyncio.run(together())
+    first, second, third = run_async(together)
 
     assert (first, third) == ("x", "z")
     assert isinstance(second, WebinarNotFound)

@@ -144,20 +144,32 @@ def seed(database_url: str, *, big: int, attendees: int, joins_each: int) -> See
     return Seeded(created.api_key, created.api_secret, created.host_id, **ids)
 
 
+def listeners(port: int) -> int:
+    """How many sockets listen on `port` (Linux: /proc/net/tcp, state 0A)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A"
+               for row in rows)
+
+
 @contextmanager
-def serving(command: list[str], port: int, env: dict[str, str]) -> Iterator[int]:
+def serving(command: list[str], port: int, env: dict[str, str], *,
+            processes: int = 1) -> Iterator[int]:
+    """Run `command` until it answers and all its `processes` listen (wrk keeps the
+    connections it opens first: a worker that listens later would get none of them)."""
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, cwd=HERE.parent)
     deadline = time.monotonic() + 30
     while True:  # poll until it answers, with a deadline
         try:
             httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            break
+            if listeners(port) >= processes:
+                break
         except httpx2.TransportError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(f"did not start: {command}") from None
-            time.sleep(0.1)
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError(f"did not start: {command}") from None
+        time.sleep(0.1)
     try:
         yield process.pid
     finally:
@@ -258,7 +270,8 @@ def main() -> None:
     two_workers = None
     if database_url.startswith("postgres"):
         port = free_port()
-        with serving([*podium[:3], str(port), *podium[4:], "--workers", "2"], port, {}):
+        with serving([*podium[:3], str(port), *podium[4:], "--workers", "2"], port, {},
+                     processes=2):
             two_workers = wrk(f"http://127.0.0.1:{port}/v1/webinar/get",
                               seeded.form(id=seeded.get_id), seconds=args.seconds)
         rows.append(("webinar/get, --workers 2", two_workers, two_workers.rps / ref.rps))

@@ -97,11 +97,9 @@ def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     workers: int,
 ) -> None:
     """Migrate the database, then serve the v1 API and pages."""
-    from podium.web.server import (
-        listen,  # uvicorn only when serving
-        serve_workers,
-    )
+    from podium.web.server import listen  # uvicorn only when serving
     from podium.web.server import serve as run_server
+    from podium.web.workers import reserve_port, serve_workers
 
     if workers > 1 and sandbox:
         raise click.ClickException(
@@ -112,7 +110,8 @@ def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
             "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
             "PostgreSQL NOTIFY to reach other processes"
         )
-    listener = listen(host, port)
+    # One process listens itself; with workers, each worker listens on the port it holds.
+    listener = reserve_port(host, port) if workers > 1 else listen(host, port)
     port = listener.getsockname()[1]
     settings = _settings(
         database_url, host=host, port=port, rate_limits=rate_limits, sandbox=sandbox or None
@@ -122,13 +121,14 @@ def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
     migrate.upgrade(settings.database_url)
     if demo:
         _show_demo(settings)
-    click.echo(f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)")
+    listening = f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)"
+    if workers > 1:  # said once every worker listens
+        serve_workers(settings, listener, workers, announce=lambda: click.echo(listening))
+        return
+    click.echo(listening)
     if settings.sandbox:
         click.echo(f"Sandbox: management API at {settings.public_url}/podium/api")
-    if workers > 1:
-        serve_workers(settings, listener, workers)
-    else:
-        run_server(settings, listener)
+    run_server(settings, listener)
 
 
 def _show_demo(settings: Settings) -> None:

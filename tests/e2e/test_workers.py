@@ -1,19 +1,33 @@
-"""`podium serve --workers 2`: two processes answer on one port (PostgreSQL only)."""
+"""`podium serve --workers 2`: two processes answer on one port (PostgreSQL only), each
+with a listener of its own (SO_REUSEPORT), under a supervisor that replaces a dead one."""
 
 from __future__ import annotations
 
 import os
+import queue
 import re
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
 import pytest
 
+from podium.settings import Settings
+from podium.web.workers import Supervisor, WorkerFailed
+
 pytestmark = pytest.mark.e2e
 PODIUM = [sys.executable, "-m", "podium"]
+needs_postgresql = pytest.mark.skipif(
+    not os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="several processes serve PostgreSQL only",
+)
 
 
 def test_workers_need_postgresql(tmp_path: Path) -> None:
@@ -35,11 +49,88 @@ def test_workers_need_postgresql(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: --workers above 1 needs PostgreSQL")
 
 
-@pytest.mark.skipif(
-    not os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres"),
-    reason="several processes serve PostgreSQL only",
-)
-def test_two_workers_serve_one_port(server_database_url: str) -> None:
+def test_a_worker_that_cannot_start_stops_the_supervisor(tmp_path: Path) -> None:
+    # Not migrated: the worker's app cannot read its instance key, so it exits at once.
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.sqlite3'}", port=0)
+    announced: list[bool] = []
+
+    with pytest.raises(WorkerFailed) as failure:
+        Supervisor(settings, 2, announce=lambda: announced.append(True)).run()
+
+    assert str(failure.value) == (
+        "a worker process exited with status 1 before it started serving (its messages are above)"
+    )
+    assert announced == []
+
+
+@dataclass
+class Output:
+    """The lines a process prints, read in a thread so waiting for one has a deadline."""
+
+    process: subprocess.Popen[str]
+    lines: list[str] = field(default_factory=list)
+    _queue: queue.Queue[str] = field(default_factory=queue.Queue)
+
+    _reader: threading.Thread | None = None
+
+    def __post_init__(self) -> None:
+        self._reader = threading.Thread(target=self._pump, daemon=True)
+        self._reader.start()
+
+    def _pump(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        with stream:
+            for line in stream:
+                self._queue.put(line)
+
+    def close(self) -> None:
+        """After the process ended: the reader has seen the end of its output."""
+        assert self._reader is not None
+        self._reader.join(timeout=30)
+
+    def wait_for(self, done: Callable[[list[str]], bool], seconds: float = 60) -> list[str]:
+        deadline = time.monotonic() + seconds
+        while not done(self.lines):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"not seen in {seconds} s; output so far: {self.lines}")
+            try:
+                self.lines.append(self._queue.get(timeout=left))
+            except queue.Empty:
+                continue
+        return self.lines
+
+
+def worker_pids(lines: list[str]) -> list[int]:
+    return [
+        int(found)
+        for line in lines
+        for found in re.findall(r"Started server process \[(\d+)\]", line)
+    ]
+
+
+def tcp_sockets(port: int, state: str) -> set[int]:
+    """Inodes of the IPv4 TCP sockets on local `port` in `state` (0A listen, 01 established)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return {
+        int(row.split()[9])
+        for row in rows
+        if row.split()[1].endswith(f":{port:04X}") and row.split()[3] == state
+    }
+
+
+def sockets_of(pid: int) -> set[int]:
+    inodes = set()
+    for link in Path(f"/proc/{pid}/fd").iterdir():
+        target = os.readlink(link)
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+@pytest.fixture
+def two_workers(server_database_url: str) -> Iterator[tuple[Output, str]]:
     process = subprocess.Popen(
         [*PODIUM, "serve", "--port", "0", "--workers", "2", "--database-url", server_database_url],
         stdout=subprocess.PIPE,
@@ -47,26 +138,72 @@ def test_two_workers_serve_one_port(server_database_url: str) -> None:
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
+    output = Output(process)
     try:
-        while time.monotonic() < deadline:  # poll the output with a deadline
-            lines.append(process.stdout.readline())
-            if sum("Application startup complete" in line for line in lines) == 2:
-                break
+        lines = output.wait_for(
+            lambda seen: any(line.startswith("Podium is listening") for line in seen)
+        )
         url = next(
             re.match(r"Podium is listening on (\S+) ", line)
             for line in lines
-            if line.startswith("Podium is listening")
+            if line.startswith("Podium")
         )
         assert url is not None
-        answers = {httpx2.get(f"{url.group(1)}/healthz").text for _ in range(4)}
-        started = [line for line in lines if "Started server process" in line]
+        yield output, url.group(1)
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         process.wait(timeout=30)
-        process.stdout.close()
+        output.close()
 
+
+@needs_postgresql
+def test_two_workers_each_listen_and_share_the_connections(two_workers: tuple[Output, str]) -> None:
+    output, url = two_workers
+    port = int(url.rsplit(":", 1)[1])
+    pids = worker_pids(output.lines)
+    # announced once both started: each worker has its own listening socket on the port
+    assert len(pids) == 2
+    listening = tcp_sockets(port, "0A")
+    assert [len(listening & sockets_of(pid)) for pid in pids] == [1, 1]
+
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+    try:
+        for client in clients:
+            client.sendall(b"GET /healthz HTTP/1.1\r\nHost: podium\r\n\r\n")
+        answers = {client.recv(4096).split(b"\r\n", 1)[0] for client in clients}
+        established = tcp_sockets(port, "01")
+        served = [len(established & sockets_of(pid)) for pid in pids]
+    finally:
+        for client in clients:
+            client.close()
+
+    assert answers == {b"HTTP/1.1 200 OK"}
+    assert sum(served) == 40
+    # the kernel spreads connections by address: both take a share (P(< 5 of 40) ~ 1e-7)
+    assert min(served) >= 5
+
+
+@needs_postgresql
+def test_a_killed_worker_is_replaced_and_a_stop_ends_them_all(
+    two_workers: tuple[Output, str],
+) -> None:
+    output, url = two_workers
+    port = int(url.rsplit(":", 1)[1])
+    first, second = worker_pids(output.lines)
+
+    os.kill(first, signal.SIGKILL)
+    output.wait_for(lambda seen: len(worker_pids(seen)) == 3)
+    replacement = worker_pids(output.lines)[2]
+    deadline = time.monotonic() + 30
+    while len(tcp_sockets(port, "0A")) < 2:  # poll with a deadline until it listens
+        assert time.monotonic() < deadline, "the replacement never listened"
+        time.sleep(0.05)
+    answers = {httpx2.get(f"{url}/healthz").text for _ in range(4)}
+    output.process.send_signal(signal.SIGTERM)
+    status = output.process.wait(timeout=30)
+
+    assert f"Worker process {first} exited with status -9; starting another\n" in output.lines
     assert answers == {"ok"}
-    assert len(started) == 2
+    assert status == 0
+    assert [Path(f"/proc/{pid}").exists() for pid in (second, replacement)] == [False, False]

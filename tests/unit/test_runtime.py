@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from podium.db import migrate
 from podium.web.runtime import RETRIES, Runtime
-from podium.web.server import app_from_env
 
 
 class SerializationFailure(Exception):
@@ -61,21 +57,3 @@ def test_other_database_errors_are_not_retried(runtime: Runtime) -> None:
     with pytest.raises(OperationalError):
         runtime.run(work, writes=False)  # type: ignore[arg-type]
     assert calls == [1]
-
-
-def test_worker_app_reads_its_settings_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    database_url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
-    migrate.upgrade(database_url)
-    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
-    monkeypatch.setenv("PODIUM_PUBLIC_URL", "https://workers.test")
-
-    app = app_from_env()
-
-    runtime: Runtime = app.state.runtime
-    assert (runtime.settings.database_url, runtime.context.urls.public_url) == (
-        database_url,
-        "https://workers.test",
-    )
-    runtime.engine.dispose()

@@ -15,7 +15,7 @@ from sqlalchemy.orm.session import JoinTransactionMode
 
 from podium.api.call import ApiContext, Urls
 from podium.clock import Clock, SystemClock
-from podium.db.engine import WRITE_OPTION, make_engine, make_sessions
+from podium.db.engine import WRITE_OPTION, for_reading, make_engine, make_sessions
 from podium.errors import StorageUnavailable
 from podium.ids import Ids
 from podium.services.accounts import NewAccount, create_account, instance_key
@@ -190,7 +190,7 @@ class Runtime:
             held = getattr(self._readers_by_thread, "connection", None)
             connection = held
             if connection is None or connection.closed or connection.invalidated:
-                connection = self._readers_by_thread.connection = self.engine.connect()
+                connection = self._readers_by_thread.connection = for_reading(self.engine).connect()
             try:
                 return work(connection)
             except DBAPIError as error:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Self
@@ -36,56 +36,57 @@ class ServerDidNotStart(RuntimeError):
 # 200 µs per request), while asyncio's loop kept p99 within ~1.2x p50 at the same
 # throughput (bench/README.md).
 EVENT_LOOP = "asyncio"
-# With --workers, uvloop: asyncio's accept loop takes a whole burst of new connections into
-# whichever worker wakes first (it accepts up to the backlog at once), so one worker served
-# all 64 of wrk's connections (1.02x one worker on PostgreSQL; uvloop 1.42x).
-WORKERS_EVENT_LOOP = "uvloop"
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound before anything else so port 0 can be told to the user.
+def tcp_socket(
+    host: str, port: int, *, share_port: bool = False, listening: bool = True
+) -> socket.socket:
+    """A TCP socket bound to (host, port), listening unless told otherwise. `share_port`:
+    other sockets with the option may bind the same port (SO_REUSEPORT, podium.web.workers).
 
     Made with proto=IPPROTO_TCP (socket.create_server leaves 0): asyncio turns Nagle's
     algorithm off (TCP_NODELAY) only on connections whose socket says TCP, and without it
     every answer waited ~40 ms for the client's delayed ACK.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    made = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(2048)
+        made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share_port:
+            made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        made.bind((host, port))
+        if listening:
+            made.listen(2048)
     except OSError:
-        listener.close()
+        made.close()
         raise
-    return listener
+    return made
 
 
-def app_from_env() -> Starlette:
-    """The app of a `--workers` child process: its settings come from PODIUM_* variables."""
-    return create_app(Settings.from_env())
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything else so port 0 can be told to the user."""
+    return tcp_socket(host, port)
 
 
-def serve_workers(settings: Settings, listener: socket.socket, workers: int) -> None:
-    """Several processes on one socket (uvicorn's supervisor); settings travel by env."""
-    os.environ["PODIUM_DATABASE_URL"] = settings.database_url
-    os.environ["PODIUM_PUBLIC_URL"] = settings.public_url
-    os.environ["PODIUM_RATE_LIMITS"] = settings.rate_limits
-    listener.set_inheritable(True)
-    uvicorn.run(
-        "podium.web.server:app_from_env",
-        factory=True,
-        fd=listener.fileno(),
-        workers=workers,
-        log_level="info",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        loop=WORKERS_EVENT_LOOP,
-    )
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, calling `on_started` once it has started (and accepts connections)."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], object]) -> None:
+        super().__init__(config)
+        self.on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.on_started()
 
 
-def serve(settings: Settings, listener: socket.socket) -> None:
+def serve(
+    settings: Settings,
+    listener: socket.socket,
+    *,
+    on_started: Callable[[], object] = lambda: None,
+) -> None:
     """Serve on `listener` until interrupted (the database must already be migrated)."""
     app = create_app(settings)
     # Event streams stay open: give them 5 s to close before a stop goes ahead anyway.
@@ -97,7 +98,7 @@ def serve(settings: Settings, listener: socket.socket) -> None:
         timeout_graceful_shutdown=5,
         loop=EVENT_LOOP,
     )
-    uvicorn.Server(config).run(sockets=[listener])
+    AnnouncingServer(config, on_started).run(sockets=[listener])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from podium.ids import Ids
 from podium.services import sessions, webinars
 from podium.timestamps import parse_timestamp
+from podium.web.v1 import PIECE_ITEMS
 from tests.conftest import AccountKeys
 from tests.http.helpers import v1
 
@@ -241,3 +242,30 @@ def test_another_webinars_session_answers_like_one_that_never_existed(
         )
         assert foreign.json()["error"]["code"] == 3001
         assert foreign.content == never.content
+
+
+def test_a_report_longer_than_one_piece_arrives_whole(admin: TestClient) -> None:
+    account = _seed(admin, registrants=0)
+    keys = {
+        "api_key": "sim-key",
+        "api_secret": "sim-secret-0123456789",
+        "host_id": account["host_id"],
+    }
+    webinar_id = account["webinars"][0]["id"]
+    plan = {"seed": 3, "walk_ins": PIECE_ITEMS + 101, "rejoin_rate": 0, "questions": 0}
+    [story] = admin.post(f"/podium/api/webinars/{webinar_id}/simulate", json=plan).json()[
+        "sessions"
+    ]
+
+    answer = admin.post(
+        "/v1/webinar/attendees/list", data={**keys, "id": webinar_id, "uuid": story["uuid"]}
+    )
+
+    assert "content-length" not in answer.headers  # sent in pieces
+    assert answer.headers["content-type"] == "application/json"
+    attendees = answer.json()["attendees"]
+    assert len(attendees) == PIECE_ITEMS + 101
+    assert [{k: a[k] for k in _expected_attendees(story)[0]} for a in attendees] == (
+        _expected_attendees(story)
+    )
+    assert {a["attended"] for a in attendees} == {"Yes"}

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Connection,
     Executable,
     Row,
-    Select,
     Table,
     bindparam,
     exists,
@@ -37,6 +36,7 @@ from podium.db.models import (
     Registrant,
     Webinar,
 )
+from podium.db.plain import PlainQuery
 from podium.errors import (
     CapacityReached,
     InvalidOccurrence,
@@ -215,13 +215,15 @@ def _attach(session: Session, registrant: Registrant, occurrences: list[Occurren
 
 
 @cache
-def _target_query() -> Select[Any]:
+def _target_query() -> PlainQuery:
     webinars = cast("Table", Webinar.__table__)
     registrants = cast("Table", Registrant.__table__)
-    return keyed_webinar(*webinars.columns, registrants.c.id.label("known_pk")).outerjoin(
-        registrants,
-        (registrants.c.webinar_seq == webinars.c.seq)
-        & (registrants.c.email_key == bindparam("email_key")),
+    return PlainQuery(
+        keyed_webinar(*webinars.columns, registrants.c.id.label("known_pk")).outerjoin(
+            registrants,
+            (registrants.c.webinar_seq == webinars.c.seq)
+            & (registrants.c.email_key == bindparam("email_key")),
+        )
     )
 
 
@@ -231,10 +233,9 @@ def registration_target(
     """webinar/register's common case, read in one statement: the webinar of the key's
     account (its columns, `secret_hash` to check, and `known_pk`: the registrant already
     holding `email`, if any); None when there is no such webinar or key."""
-    return connection.execute(
-        _target_query(),
-        {"api_key": api_key, "webinar_id": webinar_id, "email_key": email_key(email)},
-    ).first()
+    return _target_query().first(
+        connection, {"api_key": api_key, "webinar_id": webinar_id, "email_key": email_key(email)}
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from podium.db.models import ApiCredential, Occurrence, User, Webinar, WebinarInstance
+from podium.db.plain import PlainQuery
 from podium.errors import InvalidParameter, MissingParameter, WebinarNotFound
 from podium.numbers import ascii_int
 from podium.recurrence import Recurrence
@@ -239,15 +240,22 @@ def keyed_webinar(*columns: Any) -> Select[Any]:
     )
 
 
+# What webinar/get shows of a webinar (shapes.webinar), and `seq` for its occurrences.
+SHOWN_COLUMNS = (
+    "seq", "id", "uuid", "topic", "agenda", "type", "status", "start_at", "duration",
+    "timezone", "approval_type", "created_at", "option_audio", "option_enforce_login",
+    "option_enforce_login_domains", "option_alternative_hosts",
+)  # fmt: skip
+
+
 @cache
-def _view_by_credentials_query() -> Select[Any]:
+def _view_by_credentials_query() -> PlainQuery:
     users = cast("Table", User.__table__)
     caller, owner = users.alias("caller"), users.alias("owner")
     webinars = cast("Table", Webinar.__table__)
-    return (
-        keyed_webinar(
-            caller.c.has_webinar.label("caller_has_webinar"), *webinars.columns, owner.c.host_id
-        )
+    shown = [webinars.c[name] for name in SHOWN_COLUMNS]
+    return PlainQuery(
+        keyed_webinar(caller.c.has_webinar.label("caller_has_webinar"), *shown, owner.c.host_id)
         .join(
             caller,
             (caller.c.host_id == bindparam("host_id"))
@@ -263,10 +271,9 @@ def view_by_credentials(
     """webinar/get's happy path in one statement: the webinar row (as webinar_view gives it,
     plus the stored `secret_hash` to check and `caller_has_webinar`) when the key exists,
     `host_id` is a user of its account and the webinar is that account's, live; else None."""
-    row = connection.execute(
-        _view_by_credentials_query(),
-        {"api_key": api_key, "host_id": host_id, "webinar_id": webinar_id},
-    ).first()
+    row = _view_by_credentials_query().first(
+        connection, {"api_key": api_key, "host_id": host_id, "webinar_id": webinar_id}
+    )
     if row is None:
         return None
     occurrences: list[Row[Any]] = []

@@ -102,7 +102,7 @@ def attendance_lines(
         )
         .all()
     )
-    people = _people(session, {row[2] for row in joins if row[2] is not None})
+    people = _people(session, instance)
     for name, email, registrant_pk, join_time, leave_time, minutes in joins:
         if registrant_pk is None or registrant_pk not in people:
             first, last = _split_name(name)
@@ -121,17 +121,17 @@ def attendance_lines(
         yield AttendanceLine(first, last, address, "", "", 0, custom, standard)
 
 
-def _people(session: Session, registrant_pks: set[int]) -> dict[int, Person]:
+def _people(session: Session, instance: WebinarInstance) -> dict[int, Person]:
+    """The registrants who joined `instance`, by primary key: one query with the joins as a
+    subquery (an IN list of 10,000 ids cost PostgreSQL's driver 0.1 s just to parse)."""
     columns = [getattr(Registrant, name) for name in PERSON_COLUMNS]
-    found: dict[int, Person] = {}
-    ordered = sorted(registrant_pks)
-    for start in range(0, len(ordered), 5000):  # bounded IN lists
-        chunk = ordered[start : start + 5000]
-        for pk, *values in session.connection().execute(
-            select(Registrant.id, *columns).where(Registrant.id.in_(chunk))
-        ):
-            found[pk] = _person(values)
-    return found
+    joined = select(Attendance.registrant_pk).where(
+        Attendance.instance_id == instance.id, Attendance.panelist_pk.is_(None)
+    )
+    rows = session.connection().execute(
+        select(Registrant.id, *columns).where(Registrant.id.in_(joined))
+    )
+    return {pk: _person(values) for pk, *values in rows}
 
 
 PERSON_COLUMNS = ("first_name", "last_name", "email", "custom_questions", *STANDARD_QUESTIONS)

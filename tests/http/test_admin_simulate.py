@@ -52,6 +52,15 @@ def _seed(admin: TestClient, *, registrants: int, **webinar: Any) -> dict[str, A
     return dict(account)
 
 
+def _keys(account: dict[str, Any]) -> dict[str, str]:
+    """The v1 credentials of the account `_seed` made, with its host."""
+    return {
+        "api_key": "sim-key",
+        "api_secret": "sim-secret-0123456789",
+        "host_id": account["host_id"],
+    }
+
+
 def _when(text: str) -> datetime:
     return parse_timestamp(text, name="t")
 
@@ -88,11 +97,7 @@ def _grouped(items: list[tuple[str, str, str, str]]) -> list[dict[str, Any]]:
 
 def test_the_reports_equal_the_simulated_story(admin: TestClient) -> None:
     account = _seed(admin, registrants=8)
-    keys = {
-        "api_key": "sim-key",
-        "api_secret": "sim-secret-0123456789",
-        "host_id": account["host_id"],
-    }
+    keys = _keys(account)
     webinar_id = account["webinars"][0]["id"]
 
     answer = admin.post(f"/podium/api/webinars/{webinar_id}/simulate", json=PLAN).json()
@@ -164,11 +169,7 @@ def test_a_recurring_webinar_gets_one_session_per_chosen_occurrence(admin: TestC
         type=9,
         recurrence={"type": 1, "repeat_interval": 1, "end_times": 3},
     )
-    keys = {
-        "api_key": "sim-key",
-        "api_secret": "sim-secret-0123456789",
-        "host_id": account["host_id"],
-    }
+    keys = _keys(account)
     webinar_id = account["webinars"][0]["id"]
     occurrences = v1(admin, "webinar/get", {**keys, "id": webinar_id})["occurrences"]
     chosen = [occurrences[0]["occurrence_id"], occurrences[2]["occurrence_id"]]
@@ -246,11 +247,7 @@ def test_another_webinars_session_answers_like_one_that_never_existed(
 
 def test_a_report_longer_than_one_piece_arrives_whole(admin: TestClient) -> None:
     account = _seed(admin, registrants=0)
-    keys = {
-        "api_key": "sim-key",
-        "api_secret": "sim-secret-0123456789",
-        "host_id": account["host_id"],
-    }
+    keys = _keys(account)
     webinar_id = account["webinars"][0]["id"]
     plan = {"seed": 3, "walk_ins": PIECE_ITEMS + 101, "rejoin_rate": 0, "questions": 0}
     [story] = admin.post(f"/podium/api/webinars/{webinar_id}/simulate", json=plan).json()[

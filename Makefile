@@ -55,10 +55,12 @@ test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomu
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 
-# Benchmarks (bounded: about 3 minutes); figures and their reading go to bench/README.md.
+# Benchmarks (bounded: about 2 minutes); figures and their reading go to bench/README.md.
+# BENCH_POSTGRES: the PostgreSQL server of the --workers comparison (a database of its own).
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 bench: $(VENV)/dev-installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --workers-url $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 # Longer runs of the reliability tests: the full stateful profile (200 examples of 50 steps).
 soak: $(VENV)/dev-installed

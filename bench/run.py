@@ -27,9 +27,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx2
-from sqlalchemy import insert, update
+from sqlalchemy import create_engine, insert, text, update
+from sqlalchemy.exc import OperationalError
 
 from podium.db import migrate
+from podium.db.engine import normalise_url
 from podium.db.models import Account, Attendance, Registrant, Webinar, WebinarInstance
 from podium.services import accounts, webinars
 from podium.services.webinars import WebinarSettings
@@ -210,6 +212,35 @@ def wrk(url: str, body: str, *, seconds: int, connections: int = 64,
                 int(failures.group(1)) + (int(non_2xx.group(1)) if non_2xx else 0))
 
 
+def one_and_two_workers(database_url: str, seeded: Seeded, seconds: int) -> tuple[Load, Load]:
+    """webinar/get on PostgreSQL: `podium serve`, then `podium serve --workers 2`."""
+    loads = []
+    for processes in (1, 2):
+        port = free_port()
+        command = [str(BIN / "podium"), "serve", "--port", str(port), "--database-url",
+                   database_url, "--workers", str(processes)]
+        with serving(command, port, {}, processes=processes):
+            loads.append(wrk(f"http://127.0.0.1:{port}/v1/webinar/get",
+                             seeded.form(id=seeded.get_id), seconds=seconds))
+    return loads[0], loads[1]
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A database of the bench's own on that PostgreSQL server, dropped afterwards."""
+    url = normalise_url(server_url)
+    name = f"podium_bench_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"VmHWM:\s+(\d+) kB", status)
@@ -223,6 +254,9 @@ def main() -> None:
     parser.add_argument("--register-seconds", type=int, default=30)
     parser.add_argument("--registrants", type=int, default=300_000)
     parser.add_argument("--attendees", type=int, default=10_000)
+    parser.add_argument("--workers-url", help="a PostgreSQL server (a database URL on it) for "
+                        "the --workers comparison when the main run is on SQLite: the bench "
+                        "makes a small database of its own there and drops it afterwards")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (make bench does it)")
@@ -267,14 +301,21 @@ def main() -> None:
             timings.append(time.monotonic() - began)
             assert len(answer.json()["attendees"]) == args.attendees * 5
         rss = peak_rss_mb(pid)
-    two_workers = None
+    workers: tuple[Load, Load] | None = None
     if database_url.startswith("postgres"):
-        port = free_port()
-        with serving([*podium[:3], str(port), *podium[4:], "--workers", "2"], port, {},
-                     processes=2):
-            two_workers = wrk(f"http://127.0.0.1:{port}/v1/webinar/get",
-                              seeded.form(id=seeded.get_id), seconds=args.seconds)
-        rows.append(("webinar/get, --workers 2", two_workers, two_workers.rps / ref.rps))
+        workers = one_and_two_workers(database_url, seeded, args.seconds)
+    elif args.workers_url:
+        try:
+            with fresh_postgres_database(args.workers_url) as small_url:
+                small = seed(small_url, big=0, attendees=0, joins_each=0)
+                workers = one_and_two_workers(small_url, small, args.seconds)
+        except OperationalError as error:
+            print(f"(no --workers comparison: PostgreSQL at {args.workers_url} refused: "
+                  f"{str(error.orig).strip()})\n")
+    if workers is not None:
+        one, two = workers
+        rows.append(("webinar/get, PostgreSQL, 1 process", one, one.rps / ref.rps))
+        rows.append(("webinar/get, PostgreSQL, --workers 2", two, two.rps / ref.rps))
     print(f"Seeded {args.registrants:,} + {args.attendees:,} registrants and "
           f"{args.attendees * 5:,} joins in {seeding:.1f} s ({database_url.split(':')[0]}).\n")
     print("| run | req/s | p50 ms | p99 ms | failures | ratio to reference |")
@@ -291,9 +332,9 @@ def main() -> None:
     print(f"- webinar/register: {register.rps:,.0f}/s with {register.failures} failures "
           f"(target >= 1,000/s, 0 failures)")
     print(f"- Podium peak RSS {rss:.0f} MB (target < 150)")
-    if two_workers is not None:
-        print(f"- webinar/get with 2 workers: {two_workers.rps / get.rps:.2f}x one worker "
-              "(target >= 1.6)")
+    if workers is not None:
+        print(f"- webinar/get on PostgreSQL with 2 workers: {workers[1].rps / workers[0].rps:.2f}x "
+              "one process (target >= 1.6)")
 
 
 if __name__ == "__main__":

@@ -27,15 +27,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx2
-from sqlalchemy import create_engine, insert, text, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import OperationalError
 
 from podium.db import migrate
-from podium.db.engine import normalise_url
 from podium.db.models import Account, Attendance, Registrant, Webinar, WebinarInstance
 from podium.services import accounts, webinars
 from podium.services.webinars import WebinarSettings
 from podium.settings import Settings
+from podium.testing import throwaway_postgres_database
 from podium.web.runtime import Runtime
 
 HERE = Path(__file__).resolve().parent
@@ -225,22 +225,6 @@ def one_and_two_workers(database_url: str, seeded: Seeded, seconds: int) -> tupl
     return loads[0], loads[1]
 
 
-@contextmanager
-def fresh_postgres_database(server_url: str) -> Iterator[str]:
-    """A database of the bench's own on that PostgreSQL server, dropped afterwards."""
-    url = normalise_url(server_url)
-    name = f"podium_bench_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"VmHWM:\s+(\d+) kB", status)
@@ -306,7 +290,7 @@ def main() -> None:
         workers = one_and_two_workers(database_url, seeded, args.seconds)
     elif args.workers_url:
         try:
-            with fresh_postgres_database(args.workers_url) as small_url:
+            with throwaway_postgres_database(args.workers_url, "podium_bench") as small_url:
                 small = seed(small_url, big=0, attendees=0, joins_each=0)
                 workers = one_and_two_workers(small_url, small, args.seconds)
         except OperationalError as error:

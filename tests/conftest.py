@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import subprocess
 import sys
 import time
@@ -16,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.clock import FixedClock
 from podium.db import migrate
-from podium.db.engine import WRITE_OPTION, make_engine, normalise_url
+from podium.db.engine import WRITE_OPTION, make_engine
 from podium.ids import Ids
 from podium.settings import Settings
-from podium.testing import PodiumServer, TestAccount
+from podium.testing import PodiumServer, TestAccount, throwaway_postgres_database
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
 from tests.mail_sink import mail_sink  # noqa: F401 - a fixture for every test folder
@@ -35,26 +34,12 @@ PUBLIC_URL = "https://podium.test"
 pytest_plugins = ["pytester"]
 
 
-def _fresh_postgres_database(base_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards (runs never collide)."""
-    url = normalise_url(base_url)
-    name = f"podium_test_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database: PostgreSQL when PODIUM_TEST_DATABASE_URL is set, else SQLite."""
     base = os.environ.get("PODIUM_TEST_DATABASE_URL")
     if base:
-        yield from _fresh_postgres_database(base)
+        with throwaway_postgres_database(base) as url:
+            yield url
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'podium.sqlite3'}"
 

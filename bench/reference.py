@@ -1,7 +1,8 @@
 """The reference: a bare ASGI app that reads one SQLite row per request and answers JSON.
 
 What Podium is measured against: the same single-row read, with no framework at all.
-Run by bench/run.py under uvicorn with the same options as Podium.
+Run by bench/run.py under uvicorn's defaults (uvloop, httptools), without access log;
+Podium runs the asyncio loop instead (bench/README.md says why).
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def runtime(settings: Settings, connection: Connection, clock: FixedClock) -> Ru
 @pytest.fixture
 def session(runtime: Runtime) -> Iterator[Session]:
     """A session on the test's transaction, for arranging and for checking database state."""
-    with runtime.writers() as session:
+    with runtime.transactions.writers() as session:
         yield session
 
 

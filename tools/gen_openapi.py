@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from podium.api.actions import ACTIONS
-from podium.services.registrants import TEXT_FIELDS
+from podium.codes import PROFILE_TEXT_FIELDS
 
 OUTPUT = Path(__file__).resolve().parent.parent / "src" / "podium" / "openapi.yaml"
 
@@ -178,7 +178,7 @@ OPERATIONS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]], d
             ("first_name", "First name."),
             ("last_name", "Last name."),
         ],
-        [(name, name.replace("_", " ").capitalize() + ".") for name in TEXT_FIELDS]
+        [(name, name.replace("_", " ").capitalize() + ".") for name in PROFILE_TEXT_FIELDS]
         + [
             (
                 "purchasing_time_frame",

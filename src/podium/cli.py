@@ -1,4 +1,5 @@
-"""The `podium` command: serve, db upgrade, account create/set, user add, key rotate."""
+"""The `podium` command: serve; db upgrade; account create/set, user add, key rotate; seed;
+journal; mail send-pending/list; export, import, backup."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
-from podium.errors import ZoomError
+from podium.errors import NotFound, ZoomError
 from podium.services import accounts
 from podium.settings import Settings
 from podium.web.runtime import Runtime
@@ -40,8 +41,8 @@ def _in_transaction(settings: Settings, work: Callable[[Runtime, Session], T]) -
     runtime = Runtime.build(settings)
     try:
         return runtime.run(lambda session: work(runtime, session), writes=True)
-    except LookupError as error:
-        raise click.ClickException(str(error).strip("'\"")) from None
+    except NotFound as error:
+        raise click.ClickException(str(error)) from None
     finally:
         runtime.engine.dispose()
 
@@ -140,7 +141,7 @@ def _show_demo(settings: Settings) -> None:
         if saved.get("database_url") == settings.database_url:
             try:
                 accounts.get_account(session, int(saved["account_id"]))
-            except LookupError:
+            except NotFound:
                 pass
             else:
                 return saved
@@ -358,8 +359,6 @@ def seed_command(document: Any, database_url: str | None, as_json: bool) -> None
         created = _in_transaction(settings, work)
     except ZoomError as error:
         raise click.ClickException(str(error)) from None
-    except accounts.KeyInUse as error:
-        raise click.ClickException(f"another account has the api_key {error}") from None
     if as_json:
         click.echo(json.dumps(created))
         return

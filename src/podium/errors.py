@@ -1,6 +1,9 @@
-"""Every error the v1 API reports, as data: a code and a message template per class.
+"""Every error Podium reports, as data: a code, a message template and the HTTP status each
+surface gives it, per class. Four renderers turn them into answers, one per surface:
+`api/envelope.py` (v1: the envelope, HTTP `status`, 200 for most), `web/errors.py` (the JSON
+surfaces — management API, live actions — and the HTML pages: HTTP `http_status`).
 
-    ZoomError                      HTTP 200 unless a class says otherwise
+    ZoomError                      v1: HTTP 200 unless a class says otherwise; else 400
     ├── MissingParameter           300 "<name> is required."
     ├── InvalidParameter           300 "Invalid parameter: <name>. <reason>"
     ├── MissingCredentials         300
@@ -22,6 +25,15 @@
     │   ├── SandboxOnly            403
     │   ├── NotFound               404
     │   └── Conflict               409
+    │       └── KeyInUse           409 another account has this api_key
+    ├── Refusal                    a person's page or live action refused; HTTP status = code
+    │   ├── LinkRefused            403 a start, personal or join link that does not open
+    │   ├── PassInvalid            403 a live pass that is not ours, or expired
+    │   ├── RoleNotAllowed         403
+    │   ├── LiveWebinarMissing     404
+    │   ├── UnknownLiveAction      404
+    │   ├── WebinarNotRunning      409
+    │   └── LiveBodyInvalid        400
     └── TransportError             HTTP 404 / 405 / 413 / 500: refused before any action ran
         ├── UnknownAction
         ├── MethodNotAllowed
@@ -30,7 +42,7 @@
         ├── StorageUnavailable     HTTP 503 + Retry-After: the database is unavailable
         └── InternalError
 
-`api/envelope.py` alone turns one of these into a response body and status.
+Nothing else picks a status: handlers raise, and their surface's renderer answers.
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ class ZoomError(Exception):
     code: ClassVar[int]
     message: ClassVar[str]
     status: ClassVar[int] = 200  # v1 reports errors inside an HTTP 200
+    http_status: ClassVar[int] = 400  # REST-style surfaces: JSON APIs and pages
 
     def __init__(self, **context: object) -> None:
         self.context = context
@@ -68,7 +81,7 @@ class MissingCredentials(ZoomError):
 
 
 class InvalidCredentials(ZoomError):
-    code, message = 200, "Invalid api key or secret"
+    code, message, http_status = 200, "Invalid api key or secret", 401
 
 
 class WebinarNotEnabled(ZoomError):
@@ -77,7 +90,7 @@ class WebinarNotEnabled(ZoomError):
 
 
 class UserNotExist(ZoomError):
-    code, message = 1001, "User not exist: {host_id}"
+    code, message, http_status = 1001, "User not exist: {host_id}", 404
 
 
 class ManualApprovalRequired(ZoomError):
@@ -93,11 +106,11 @@ class InvalidOccurrence(ZoomError):
 
 
 class WebinarNotFound(ZoomError):
-    code, message = 3001, "Webinar {webinar_id} not found or expired."
+    code, message, http_status = 3001, "Webinar {webinar_id} not found or expired.", 404
 
 
 class WebinarNotEnded(ZoomError):
-    code, message = 3001, "Webinar ID is invalid or not end."
+    code, message, http_status = 3001, "Webinar ID is invalid or not end.", 404
 
 
 class CapacityReached(ZoomError):
@@ -111,7 +124,7 @@ class WebinarOver(ZoomError):
 class RateLimited(ZoomError):
     code = 403
     message = "Sorry, the maximum number of api requests are already reached. Please try later."
-    status = 429
+    status = http_status = 429
 
     @property
     def headers(self) -> dict[str, str]:
@@ -126,15 +139,19 @@ class InjectedError(ZoomError):
     def __init__(self, *, code: int, message: str, status: int) -> None:
         super().__init__(message=message)
         self.code = code  # type: ignore[misc]
-        self.status = status  # type: ignore[misc]
+        self.status = self.http_status = status  # type: ignore[misc]
 
 
 class ManagementError(ZoomError):
     """Refusals of the management API (/podium/api), whose HTTP status is the code."""
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status = cls.http_status = cls.code
+
 
 class AdminTokenRequired(ManagementError):
-    code = status = 401
+    code = 401
     message = "Send the management token: 'Authorization: Bearer <PODIUM_ADMIN_TOKEN>'."
 
     @property
@@ -143,7 +160,7 @@ class AdminTokenRequired(ManagementError):
 
 
 class ManagementDisabled(ManagementError):
-    code = status = 403
+    code = 403
     message = (
         "The management API is off: set PODIUM_ADMIN_TOKEN, or run 'podium serve --sandbox' "
         "and call it from this machine."
@@ -151,18 +168,74 @@ class ManagementDisabled(ManagementError):
 
 
 class SandboxOnly(ManagementError):
-    code = status = 403
+    code = 403
     message = "{what} needs a sandbox server: 'podium serve --sandbox'."
 
 
 class NotFound(ManagementError):
-    code = status = 404
+    code = 404
     message = "No {what} {key}."
 
 
 class Conflict(ManagementError):
-    code = status = 409
+    code = 409
     message = "{reason}"
+
+
+class KeyInUse(Conflict):
+    """Another account already has this API key (a sandbox's fixed key pairs)."""
+
+    message = "Another account has the api_key {api_key}."
+
+
+class Refusal(ZoomError):
+    """A person's page or live action refused, with a reason they can read; the HTTP status
+    is the code. The v1 API never raises these."""
+
+    title: ClassVar[str] = "This did not work"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.status = cls.http_status = cls.code
+
+    @property
+    def reason(self) -> str:
+        return str(self)
+
+
+class LinkRefused(Refusal):
+    """A start, personal or join link that does not open the webinar (or a walk-in's
+    details that do not let them in)."""
+
+    code, message = 403, "{reason}"
+    title = "This link does not open the webinar"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason=reason)
+
+
+class PassInvalid(Refusal):
+    code, message = 403, "This pass is not valid."
+
+
+class RoleNotAllowed(Refusal):
+    code, message = 403, "Not allowed for your role."
+
+
+class LiveWebinarMissing(Refusal):
+    code, message = 404, "This webinar does not exist."
+
+
+class UnknownLiveAction(Refusal):
+    code, message = 404, "Unknown live action."
+
+
+class WebinarNotRunning(Refusal):
+    code, message = 409, "The webinar is not running."
+
+
+class LiveBodyInvalid(Refusal):
+    code, message = 400, "{reason}"
 
 
 class TransportError(ZoomError):
@@ -171,10 +244,12 @@ class TransportError(ZoomError):
 
 class UnknownAction(TransportError):
     code, message, status = 404, "Unknown API endpoint: {path}", 404
+    http_status = 404
 
 
 class MethodNotAllowed(TransportError):
     code, message, status = 405, "Method {method} is not allowed: v1 calls are POST.", 405
+    http_status = 405
 
     @property
     def headers(self) -> dict[str, str]:
@@ -183,6 +258,7 @@ class MethodNotAllowed(TransportError):
 
 class BodyTooLarge(TransportError):
     code, message, status = 413, "Request body is larger than {limit} bytes.", 413
+    http_status = 413
 
 
 class UnsupportedContentType(TransportError):
@@ -201,7 +277,7 @@ class StorageUnavailable(TransportError):
     """The database cannot serve now (disk full, file-size limit, PostgreSQL down or
     restarting): nothing was changed; try again later."""
 
-    code, status = 503, 503
+    code = status = http_status = 503
     message = "The database is unavailable right now; nothing was changed. Try again later."
 
     @property
@@ -211,3 +287,4 @@ class StorageUnavailable(TransportError):
 
 class InternalError(TransportError):
     code, message, status = 500, "Internal server error.", 500
+    http_status = 500

@@ -72,7 +72,7 @@ def test_user_add_key_rotate_and_capacity(workdir: Path) -> None:
     assert sorted(pair) == ["account_id", "api_key", "api_secret"]
     assert pair["api_key"] != created["api_key"]
     assert json.loads(capacity.stdout) == {"account_id": 1, "capacity": 250}
-    assert (missing.returncode, missing.stderr) == (1, "Error: no account 99\n")
+    assert (missing.returncode, missing.stderr) == (1, "Error: No account 99.\n")
 
 
 def test_db_upgrade(workdir: Path) -> None:

@@ -32,7 +32,7 @@ def test_podium_seed_then_journal_on_a_sandbox(tmp_path: Path) -> None:
     [account] = json.loads(seeded.stdout)["accounts"]
     assert (account["api_key"], account["api_secret"]) == ("ci-key", "ci-secret-0123456789")
     assert again.returncode == 1
-    assert again.stderr.strip() == "Error: another account has the api_key ci-key"
+    assert again.stderr.strip() == "Error: Another account has the api_key ci-key."
     with serving_demo(tmp_path, "--sandbox") as (url, _demo):
         keys = {"api_key": "ci-key", "api_secret": "ci-secret-0123456789"}
         got = httpx2.post(

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from podium.codes import Role
 from podium.db.models import Registrant, Webinar, WebinarInstance
 from podium.ids import Ids
-from podium.services import polls, sessions, webinars
-from podium.services.sessions import Participant
+from podium.services import instances, polls, webinars
+from podium.services.instances import Participant
 from tests.conftest import NOW
 
 
@@ -26,7 +27,11 @@ def registrant_by_email(session: Session, email: str) -> Registrant:
 def attendee(session: Session, email: str) -> Participant:
     person = registrant_by_email(session, email)
     return Participant(
-        "attendee", f"{person.first_name} {person.last_name}", person.email, registrant_pk=person.id
+        Role.ATTENDEE,
+        f"{person.first_name} {person.last_name}",
+        person.email,
+        registrant_pk=person.id,
+        registrant_id=person.registrant_id,
     )
 
 
@@ -45,11 +50,11 @@ def run_session(
 ) -> WebinarInstance:
     """A session from `start` to `end` minutes after NOW; joins (who, in, out or None)."""
     webinar = webinar_row(session, webinar_id)
-    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(seed), now=minutes(start))
+    instance = instances.start_instance(session, webinar, ids=Ids.seeded(seed), now=minutes(start))
     for participant, joined, left in joins:
-        row = sessions.join(session, instance, participant, now=minutes(joined))
+        row = instances.join(session, instance, participant, now=minutes(joined))
         if left is not None:
-            sessions.leave(session, row.id, now=minutes(left))
+            instances.leave(session, row.id, now=minutes(left))
     webinars.end_webinar(session, webinar, now=minutes(end))
     session.flush()
     return instance

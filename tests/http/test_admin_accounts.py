@@ -75,7 +75,7 @@ def test_accounts_are_created_with_random_or_given_keys(
     assert set(random_keys) == {"account_id", "api_key", "api_secret", "host_id"}
     assert (twin.status_code, twin.json()) == (
         409,
-        {"error": {"code": 409, "message": "Another account has this api_key."}},
+        {"error": {"code": 409, "message": "Another account has the api_key ci-key."}},
     )
     names = session.execute(select(Account.name).order_by(Account.id)).scalars().all()
     assert names == ["Acme", "CI"]

@@ -121,7 +121,7 @@ def test_seed_shapes_are_checked(admin: TestClient) -> None:
         '{"accounts": 3}': "Invalid parameter: seed.accounts. A list of at most 100 objects.",
         '{"accounts": [1]}': "Invalid parameter: seed.accounts[0]. It must be an object.",
         '{"accounts": [{"webinars": [{"topic": "T", "registrants": [{"email": "a@x.test", "status": "maybe"}]}]}]}': "Invalid parameter: accounts[0].webinars[0].registrants[0].status. "
-        "pending, approved or cancelled.",
+        "pending, approved, cancelled or denied.",
         '{"accounts": [{"webinars": [{"topic": "T", "polls": [{"title": "P"}]}]}]}': "Invalid parameter: accounts[0].webinars[0].polls[0]. "
         "Invalid parameter: poll. questions: 1 to 20 objects.",
     }

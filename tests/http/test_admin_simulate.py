@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.ids import Ids
-from podium.services import sessions, webinars
+from podium.services import instances, lookup
 from podium.timestamps import parse_timestamp
 from podium.web.v1 import PIECE_ITEMS
 from tests.conftest import AccountKeys
@@ -213,8 +213,8 @@ def test_simulate_refuses_bad_plans_unknown_webinars_and_running_sessions(
         404,
         {"error": {"code": 3001, "message": "Webinar 12345 not found or expired."}},
     )
-    webinar = webinars.get_webinar(session, account.account_id, str(webinar_id))
-    sessions.start_instance(session, webinar, ids=Ids.seeded(5), now=webinar.created_at)
+    webinar = lookup.find_webinar(session, webinar_id, account_id=account.account_id)
+    instances.start_instance(session, webinar, ids=Ids.seeded(5), now=webinar.created_at)
     running = admin.post(f"/podium/api/webinars/{webinar_id}/simulate")
     assert (running.status_code, running.json()) == (
         409,

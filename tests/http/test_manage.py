@@ -57,7 +57,7 @@ def test_polls_of_another_accounts_webinar_are_not_found(
     response = client.post(f"/podium/api/webinars/{theirs}/polls", json=POLL, auth=auth(account))
 
     assert (response.status_code, response.json()) == (
-        400,
+        404,  # like the management API and v2: a missing webinar is 404
         {"error": {"code": 3001, "message": f"Webinar {theirs} not found or expired."}},
     )
     assert session.execute(select(Poll)).scalars().all() == []

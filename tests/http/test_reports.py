@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from podium.codes import Role
 from podium.db.models import Panelist
 from podium.ids import Ids
-from podium.services import polls, sessions, webinars
-from podium.services.sessions import Participant
+from podium.services import instances, polls, webinars
+from podium.services.instances import Participant
 from tests.conftest import AccountKeys
 from tests.http.helpers import STYLES, Style, error, v1
 from tests.http.live_helpers import answer_poll, attendee, minutes, run_session, webinar_row
@@ -44,7 +45,7 @@ def arrange(client: TestClient, account: AccountKeys, session: Session) -> int:
     )
     ann, ben = attendee(session, "ann@x.io"), attendee(session, "ben@x.io")
     pam = session.execute(select(Panelist)).scalar_one()
-    panelist = Participant("panelist", pam.name, pam.email, panelist_pk=pam.id)
+    panelist = Participant(Role.PANELIST, pam.name, pam.email, panelist_pk=pam.id)
     run_session(
         session,
         webinar_id,
@@ -115,7 +116,7 @@ def test_attendees_list_of_walk_ins(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
     webinar_id = create_webinar(client, account, approval_type=2)
-    walk_in = Participant("attendee", "Zed Zulu Zeta", "zed@x.io")
+    walk_in = Participant(Role.ATTENDEE, "Zed Zulu Zeta", "zed@x.io")
     run_session(session, webinar_id, start=0, end=5, joins=[(walk_in, 1, 4)])
 
     body = v1(client, "webinar/attendees/list", account.host_params(id=webinar_id))
@@ -160,8 +161,8 @@ def test_reports_default_to_the_latest_session_and_take_a_uuid(
     client: TestClient, account: AccountKeys, session: Session
 ) -> None:
     webinar_id = create_webinar(client, account, approval_type=2)
-    early = Participant("attendee", "Early Bird", "early@x.io")
-    late = Participant("attendee", "Late Owl", "late@x.io")
+    early = Participant(Role.ATTENDEE, "Early Bird", "early@x.io")
+    late = Participant(Role.ATTENDEE, "Late Owl", "late@x.io")
     first = run_session(session, webinar_id, start=0, end=5, joins=[(early, 1, 2)], seed=1)
     run_session(session, webinar_id, start=10, end=15, joins=[(late, 11, 12)], seed=2)
 
@@ -197,7 +198,7 @@ def test_reports_of_a_running_session_are_3001(
 ) -> None:
 
     webinar_id = create_webinar(client, account, approval_type=2)
-    running = sessions.start_instance(
+    running = instances.start_instance(
         session, webinar_row(session, webinar_id), ids=Ids.seeded(9), now=minutes(0)
     )
     session.flush()
@@ -255,7 +256,7 @@ def test_questions_grouped_per_participant(
     webinar_id = arrange(client, account, session)
     ann, ben = attendee(session, "ann@x.io"), attendee(session, "ben@x.io")
     webinar = webinar_row(session, webinar_id)
-    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(7), now=minutes(100))
+    instance = instances.start_instance(session, webinar, ids=Ids.seeded(7), now=minutes(100))
     first = polls.ask(session, instance, ann, " Slides? ", now=minutes(101))
     polls.ask(session, instance, ben, "Recording?", now=minutes(102))
     polls.ask(session, instance, ann, "Next date?", now=minutes(103))

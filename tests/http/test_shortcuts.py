@@ -17,7 +17,7 @@ from podium.api.actions import ACTIONS, run_action
 from podium.api.call import ApiCall
 from podium.api.params import Params
 from podium.db.models import OutboxMessage, Registrant, User, Webinar
-from podium.errors import ZoomError
+from podium.errors import RegistrationNotRequired, ZoomError
 from podium.services.tokens import zak_expiry
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
@@ -175,9 +175,7 @@ def handler_register(runtime: Runtime, account: AccountKeys, params: dict[str, A
 
 def shortcut_register(runtime: Runtime, params: dict[str, Any]) -> Any:
     return runtime.run(
-        lambda session: shortcuts.webinar_register(
-            Params(params), runtime.context, session.connection()
-        ),
+        lambda session: shortcuts.webinar_register(Params(params), runtime.context, session),
         writes=True,
     )
 
@@ -251,7 +249,6 @@ def test_registrations_the_register_shortcut_leaves_to_the_handler(
         "known e-mail": base | {"id": open_one, "email": "Known@X.io"},
         "a series": base | {"id": series, "email": "new@x.io"},
         "occurrence_ids": base | {"id": open_one, "email": "n2@x.io", "occurrence_ids": "1"},
-        "no registration": base | {"id": unlisted, "email": "n3@x.io"},
         "another account's": base | {"id": theirs, "email": "n4@x.io"},
         "wrong secret": base | {"id": open_one, "email": "n5@x.io", "api_secret": "x" * 43},
         "no e-mail": base | {"id": open_one},
@@ -263,11 +260,25 @@ def test_registrations_the_register_shortcut_leaves_to_the_handler(
         assert shortcut_register(runtime, values) is None, name
     assert session.execute(select(Registrant.id)).scalars().all() == before
 
-    # Errors of the attendee's fields come from the same reading, at the same point.
+    # Errors of the attendee's fields come from the same reading, at the same point; the
+    # rule's (services.registration.admission) from the same rule.
     bad = base | {"id": open_one, "email": "not-an-address"}
     assert v1(client, "webinar/register", bad) == {
         "error": {"code": 300, "message": handler_error(runtime, account, bad)}
     }
+    closed = {
+        key: str(value) for key, value in (base | {"id": unlisted, "email": "n3@x.io"}).items()
+    }
+    with pytest.raises(RegistrationNotRequired) as by_shortcut:
+        shortcut_register(runtime, closed)
+    assert str(by_shortcut.value) == handler_error(runtime, account, closed)
+    assert v1(client, "webinar/register", closed) == {
+        "error": {
+            "code": 3000,
+            "message": f"This Webinar has not registration required: {unlisted}",
+        }
+    }
+    assert session.execute(select(Registrant.id)).scalars().all() == before
 
 
 def handler_error(runtime: Runtime, account: AccountKeys, params: dict[str, Any]) -> str:

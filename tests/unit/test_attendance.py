@@ -9,17 +9,18 @@ import pytest
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
+from podium.codes import Role
 from podium.db.functions import utc_text, whole_minutes
 from podium.db.models import Attendance, UtcDateTime, Webinar
 from podium.ids import Ids
 from podium.recurrence import parse_recurrence
-from podium.services import accounts, sessions, webinars
-from podium.services.sessions import Participant
+from podium.services import accounts, instances, webinars
+from podium.services.instances import Participant
 from podium.services.tokens import Issuer
 from podium.services.webinars import WebinarSettings
 from tests.conftest import NOW, AccountKeys
 
-WALK_IN = Participant("attendee", "Walk In", "walk@x.io")
+WALK_IN = Participant(Role.ATTENDEE, "Walk In", "walk@x.io")
 
 
 def at(minutes: float) -> datetime:
@@ -68,13 +69,13 @@ def test_rejoins_make_new_rows_and_the_end_closes_open_ones(
     session: Session, account: AccountKeys
 ) -> None:
     webinar = make_webinar(session, account)
-    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
-    first = sessions.join(session, instance, WALK_IN, now=at(1))
-    sessions.leave(session, first.id, now=at(5))
-    sessions.join(session, instance, WALK_IN, now=at(7))
+    instance = instances.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
+    first = instances.join(session, instance, WALK_IN, now=at(1))
+    instances.leave(session, first.id, now=at(5))
+    instances.join(session, instance, WALK_IN, now=at(7))
 
     webinars.end_webinar(session, webinar, now=at(30))
-    sessions.leave(session, first.id, now=at(40))  # a late disconnect changes nothing
+    instances.leave(session, first.id, now=at(40))  # a late disconnect changes nothing
 
     assert rows(session) == [(at(1), at(5)), (at(7), at(30))]
     assert instance.ended_at == at(30)
@@ -84,18 +85,18 @@ def test_lost_connections_close_at_the_last_heartbeat(
     session: Session, account: AccountKeys
 ) -> None:
     webinar = make_webinar(session, account)
-    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
-    lost = sessions.join(session, instance, WALK_IN, now=at(1))
-    alive = sessions.join(session, instance, WALK_IN, now=at(1))
-    assert sessions.heartbeat(session, lost.id, now=at(2))
-    assert sessions.heartbeat(session, alive.id, now=at(10))
+    instance = instances.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
+    lost = instances.join(session, instance, WALK_IN, now=at(1))
+    alive = instances.join(session, instance, WALK_IN, now=at(1))
+    assert instances.heartbeat(session, lost.id, now=at(2))
+    assert instances.heartbeat(session, alive.id, now=at(10))
 
-    closed = sessions.close_lost_connections(session, now=at(10), timeout=timedelta(seconds=30))
+    closed = instances.close_lost_connections(session, now=at(10), timeout=timedelta(seconds=30))
 
     assert closed == 1
     assert rows(session) == [(at(1), at(2)), (at(1), None)]
-    assert not sessions.heartbeat(session, lost.id, now=at(11))
-    assert sessions.count_present(session, instance) == 1
+    assert not instances.heartbeat(session, lost.id, now=at(11))
+    assert instances.count_present(session, instance) == 1
 
 
 def test_recurring_session_belongs_to_the_current_or_next_occurrence(
@@ -109,11 +110,11 @@ def test_recurring_session_belongs_to_the_current_or_next_occurrence(
         duration=60,
         recurrence=parse_recurrence(json.loads('{"type": 1, "end_times": 3}')),
     )
-    current = sessions.current_occurrence(webinar, NOW)
-    later = sessions.current_occurrence(webinar, NOW + timedelta(hours=2))
-    after_all = sessions.current_occurrence(webinar, NOW + timedelta(days=5))
+    current = instances.current_occurrence(webinar, NOW)
+    later = instances.current_occurrence(webinar, NOW + timedelta(hours=2))
+    after_all = instances.current_occurrence(webinar, NOW + timedelta(days=5))
 
-    instance = sessions.start_instance(session, webinar, ids=Ids.seeded(2), now=NOW)
+    instance = instances.start_instance(session, webinar, ids=Ids.seeded(2), now=NOW)
 
     assert current is not None
     assert later is not None
@@ -121,4 +122,4 @@ def test_recurring_session_belongs_to_the_current_or_next_occurrence(
     assert later.start_at == datetime(2026, 1, 16, 11, 30, tzinfo=UTC)
     assert after_all is None
     assert instance.occurrence_pk == current.id
-    assert sessions.current_occurrence(make_webinar(session, account), NOW) is None
+    assert instances.current_occurrence(make_webinar(session, account), NOW) is None

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from podium.api.actions import run_for_account
 from podium.api.call import ApiContext, Json
 from podium.api.params import MAX_PAGE_SIZE
+from podium.codes import ApprovalType
 from podium.db.models import Webinar
-from podium.services import accounts, registrants, webinars
+from podium.services import accounts, lookup
 
 
 def _pages(
@@ -46,10 +47,10 @@ def _webinar(context: ApiContext, session: Session, account_id: int, webinar: We
 
     data = run("webinar/get")
     data["panelists"] = run("webinar/panelists")["panelists"]
-    if webinar.approval_type != webinars.NO_REGISTRATION:
+    if webinar.approval_type != ApprovalType.NO_REGISTRATION:
         pages = partial(_pages, context, session, account_id)
         data["registrants"] = list(pages("webinar/registration", ids, "attendees"))
-        if webinar.approval_type == registrants.MANUAL:
+        if webinar.approval_type == ApprovalType.MANUAL:
             pending = pages("webinar/registrants/list", ids | {"type": "0"}, "users")
             data["pending_registrants"] = list(pending)
     data["sessions"] = [
@@ -74,6 +75,6 @@ def export_account(session: Session, context: ApiContext, account_id: int) -> Js
         ],
         "webinars": [
             _webinar(context, session, account_id, webinar)
-            for webinar in webinars.account_webinars(session, account_id)
+            for webinar in lookup.account_webinars(session, account_id)
         ],
     }

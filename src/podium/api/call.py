@@ -46,13 +46,10 @@ class ApiContext:
     zak_lifetime: timedelta
 
 
-@dataclass(frozen=True)
-class Answering:
-    """What shaping an answer needs besides the data: the app's context and the call's time
-    (an ApiCall has both; a shortcut that answers without a session makes one)."""
+class WithContext:
+    """The context's minting and links, at hand (`issuer`, `urls`)."""
 
     context: ApiContext
-    now: datetime
 
     @property
     def issuer(self) -> Issuer:
@@ -63,8 +60,17 @@ class Answering:
         return self.context.urls
 
 
+@dataclass(frozen=True)
+class Answering(WithContext):
+    """What shaping an answer needs besides the data: the app's context and the call's time
+    (an ApiCall has both; a shortcut that answers without a session makes one)."""
+
+    context: ApiContext
+    now: datetime
+
+
 @dataclass
-class ApiCall:
+class ApiCall(WithContext):
     params: Params
     session: Session
     context: ApiContext
@@ -75,14 +81,6 @@ class ApiCall:
         """The `host_id` user, checked against the caller's account."""
         host_id = self.params.required("host_id", max_length=64)
         return accounts.find_host(self.session, self.account_id, host_id)
-
-    @property
-    def issuer(self) -> Issuer:
-        return self.context.issuer
-
-    @property
-    def urls(self) -> Urls:
-        return self.context.urls
 
 
 Handler = Callable[[ApiCall], Json]

@@ -6,8 +6,9 @@ import json
 
 from podium.api.params import Params
 from podium.api.webinar_params import LANGUAGES, valid_email
+from podium.codes import PROFILE_TEXT_FIELDS
 from podium.errors import InvalidParameter, MissingParameter
-from podium.services.registrants import TEXT_FIELDS, Attendee
+from podium.services.registration import Attendee
 
 PURCHASING_TIME_FRAMES = (
     "Within a month",
@@ -61,7 +62,7 @@ def read_custom_questions(params: Params) -> str:
 
 def read_attendee(params: Params) -> Attendee:
     email = valid_email(params.required("email", max_length=320), "email")
-    texts = {name: params.optional(name) or "" for name in TEXT_FIELDS}
+    texts = {name: params.optional(name) or "" for name in PROFILE_TEXT_FIELDS}
     return Attendee(
         email=email,
         first_name=params.required("first_name"),

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 
 from podium.api.call import ApiCall, Json
 from podium.db.models import Webinar, WebinarInstance
-from podium.services import reports, webinars
+from podium.services import lookup, reports
 from podium.services.reports import AttendanceLine
 from podium.timestamps import format_timestamp
 
 
 def _webinar(call: ApiCall) -> Webinar:
     call.host()
-    return webinars.get_webinar(call.session, call.account_id, call.params.required("id"))
+    return lookup.find_webinar(call.session, call.params.required("id"), account_id=call.account_id)
 
 
 def _instance(call: ApiCall, webinar: Webinar) -> WebinarInstance:

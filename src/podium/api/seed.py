@@ -32,13 +32,19 @@ from sqlalchemy.orm import Session
 from podium.api.actions import run_for_account
 from podium.api.call import ApiContext, Json
 from podium.api.webinar_params import valid_email
+from podium.codes import ApprovalType, RegistrantStatus
 from podium.errors import InvalidParameter, ZoomError
-from podium.services import accounts, polls, registrants, webinars
+from podium.services import accounts, lookup, polls, registrants
 from podium.services.accounts import KeyPair
 from podium.text import has_control
 
 MAX_ACCOUNTS, MAX_WEBINARS, MAX_REGISTRANTS = 100, 500, 10_000
-REGISTRANT_STATUSES = ("pending", "approved", "cancelled")
+REGISTRANT_STATUSES = (
+    RegistrantStatus.PENDING,
+    RegistrantStatus.APPROVED,
+    RegistrantStatus.CANCELLED,
+    RegistrantStatus.DENIED,
+)
 
 
 def _wire(value: object) -> str:
@@ -148,7 +154,7 @@ class Seeder:
         fields = {k: v for k, v in spec.items() if k not in ("registrants", "polls")}
         fields.setdefault("host_id", host_id)
         created = self.action("webinar/create", account_id, fields, where)
-        webinar = webinars.get_webinar(self.session, account_id, str(created["id"]))
+        webinar = lookup.find_webinar(self.session, created["id"], account_id=account_id)
         people = [
             self.registrant(account_id, webinar.id, item, f"{where}.registrants[{i}]")
             for i, item in enumerate(_items(spec, "registrants", where, MAX_REGISTRANTS))
@@ -175,20 +181,25 @@ class Seeder:
     ) -> Json:
         status = spec.get("status")
         if status is not None and status not in REGISTRANT_STATUSES:
-            raise InvalidParameter(name=f"{where}.status", reason="pending, approved or cancelled.")
+            raise InvalidParameter(
+                name=f"{where}.status", reason="pending, approved, cancelled or denied."
+            )
         fields = {k: v for k, v in spec.items() if k != "status"}
         fields["id"] = webinar_id
         answer = self.action("webinar/register", account_id, fields, where)
-        webinar = webinars.get_webinar(self.session, account_id, str(webinar_id))
+        webinar = lookup.find_webinar(self.session, webinar_id, account_id=account_id)
         ids, now = [str(answer["registrant_id"])], self.context.clock.now()
         try:
-            if status == "approved" and webinar.approval_type == registrants.MANUAL:
+            manual = webinar.approval_type == ApprovalType.MANUAL
+            if status == RegistrantStatus.APPROVED and manual:
                 registrants.approve(self.session, webinar, ids, name="status", now=now)
-            elif status == "cancelled":
+            elif status == RegistrantStatus.DENIED:
+                registrants.deny(self.session, webinar, ids, name="status", now=now)
+            elif status == RegistrantStatus.CANCELLED:
                 registrants.cancel(
                     self.session, webinar, ids, name="status", occurrence_id=None, now=now
                 )
-            elif status == "pending" and webinar.approval_type != registrants.MANUAL:
+            elif status == RegistrantStatus.PENDING and not manual:
                 raise InvalidParameter(
                     name="status", reason="Only manual approval webinars have pending registrants."
                 )

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
 
 from podium.api.call import Json, Shaping
 from podium.api.params import page_count
+from podium.codes import ApprovalType, RegistrantStatus, WebinarType
 from podium.db.models import Occurrence, Panelist, Registrant, Webinar
-from podium.services.registrants import CANCELLED, Registration
-from podium.services.schedules import RECURRING_FIXED_TIME, occurrence_key
-from podium.services.webinars import NO_REGISTRATION, Page
+from podium.services.registration import Registration
+from podium.services.schedules import occurrence_key
+from podium.services.webinars import Page
 from podium.timestamps import format_timestamp
 
 
 def webinar(call: Shaping, item: Webinar | Row[Any], host_id: str | None = None) -> Json:
-    """`item`: the ORM webinar, or its row from services.webinars.webinar_view (then
+    """`item`: the ORM webinar, or its row from services.lookup.webinar_view (then
     `host_id` comes with it)."""
     urls = call.urls
     host_id = host_id or item.host.host_id
     zak = call.issuer.zak(host_id, call.now + call.context.zak_lifetime)
     registration_url = (
-        "" if item.approval_type == NO_REGISTRATION else urls.registration_url(item.id)
+        "" if item.approval_type == ApprovalType.NO_REGISTRATION else urls.registration_url(item.id)
     )
     return {
         "uuid": item.uuid,
@@ -57,8 +60,8 @@ def occurrence(item: Occurrence | Row[Any]) -> Json:
 
 
 def webinar_with_occurrences(call: Shaping, item: Row[Any], occurrences: list[Row[Any]]) -> Json:
-    """webinar/get: the row and occurrences of services.webinars.webinar_view."""
-    shown = occurrences if item.type == RECURRING_FIXED_TIME else []
+    """webinar/get: the row and occurrences of services.lookup.webinar_view."""
+    shown = occurrences if item.type == WebinarType.RECURRING_FIXED_TIME else []
     return webinar(call, item, item.host_id) | {"occurrences": [occurrence(o) for o in shown]}
 
 
@@ -81,34 +84,46 @@ def panelist(call: Shaping, webinar: Webinar, item: Panelist) -> Json:
     }
 
 
-def _first_start(call: Shaping, webinar: Webinar, registration: Registration) -> str:
+def first_start(call: Shaping, webinar: Webinar, registration: Registration) -> datetime | None:
     """The registration's first start: a chosen occurrence, the next one, or the webinar's."""
     if registration.occurrences:
-        return format_timestamp(min(o.start_at for o in registration.occurrences))
-    if webinar.type == RECURRING_FIXED_TIME:
+        return min(o.start_at for o in registration.occurrences)
+    if webinar.type == WebinarType.RECURRING_FIXED_TIME:
         upcoming = [
             o.start_at for o in webinar.occurrences if not o.is_deleted and o.start_at >= call.now
         ]
         if upcoming:
-            return format_timestamp(min(upcoming))
-    return format_timestamp(webinar.start_at)
+            return min(upcoming)
+    return webinar.start_at
 
 
-def personal_url(call: Shaping, webinar: Webinar, item: Registrant) -> str:
-    """A registrant's own join link; a cancelled registrant has none."""
-    if item.status == CANCELLED:
+def personal_url(call: Shaping, webinar_id: int, status: str, nonce: str) -> str:
+    """A registrant's own join link; one who is not registered (cancelled, denied) has none."""
+    if not RegistrantStatus(status).holds_seat:
         return ""
-    return call.urls.personal_url(webinar.id, call.issuer.link_token(item.token_nonce))
+    return call.urls.personal_url(webinar_id, call.issuer.link_token(nonce))
 
 
-def registration(call: Shaping, webinar: Webinar, result: Registration) -> Json:
-    item = result.registrant
+def registration(
+    call: Shaping,
+    webinar: Webinar | Row[Any],
+    registrant: Registrant | Mapping[str, Any],
+    start: datetime | None,
+) -> Json:
+    """webinar/register's answer, for the registrant as stored or as just inserted (its
+    column values)."""
+
+    def value(name: str) -> Any:
+        if isinstance(registrant, Mapping):
+            return registrant[name]
+        return getattr(registrant, name)
+
     return {
-        "registrant_id": item.registrant_id,
+        "registrant_id": value("registrant_id"),
         "id": webinar.id,
         "topic": webinar.topic,
-        "start_time": _first_start(call, webinar, result),
-        "join_url": personal_url(call, webinar, item),
+        "start_time": format_timestamp(start),
+        "join_url": personal_url(call, webinar.id, value("status"), value("token_nonce")),
     }
 
 
@@ -130,5 +145,5 @@ def registrant(call: Shaping, webinar: Webinar, item: Registrant) -> Json:
         "email": item.email,
         "create_time": format_timestamp(item.created_at),
         "approval": item.status,
-        "registration_url": personal_url(call, webinar, item),
+        "registration_url": personal_url(call, webinar.id, item.status, item.token_nonce),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from podium.api import shapes
 from podium.api.call import ApiCall, Json
 from podium.api.webinar_params import read_webinar_settings
-from podium.services import panelists, webinars
+from podium.services import lookup, panelists, webinars
 from podium.timestamps import format_timestamp
 
 
@@ -21,8 +21,8 @@ def webinar_create(call: ApiCall) -> Json:
 
 def webinar_get(call: ApiCall) -> Json:
     call.host()
-    row, occurrences = webinars.webinar_view(
-        call.session, call.account_id, call.params.required("id")
+    row, occurrences = lookup.webinar_view(
+        call.session.connection(), call.account_id, call.params.required("id")
     )
     return shapes.webinar_with_occurrences(call, row, occurrences)
 
@@ -30,7 +30,7 @@ def webinar_get(call: ApiCall) -> Json:
 def webinar_update(call: ApiCall) -> Json:
     call.host()
     webinar_id = call.params.required("id")
-    webinar = webinars.get_webinar(call.session, call.account_id, webinar_id)
+    webinar = lookup.find_webinar(call.session, webinar_id, account_id=call.account_id)
     settings = read_webinar_settings(call.params)
     webinars.update_webinar(call.session, webinar, settings, issuer=call.issuer, now=call.now)
     return {"id": webinar_id, "updated_at": format_timestamp(call.now)}
@@ -39,7 +39,7 @@ def webinar_update(call: ApiCall) -> Json:
 def webinar_delete(call: ApiCall) -> Json:
     call.host()
     webinar_id = call.params.required("id")
-    webinar = webinars.get_webinar(call.session, call.account_id, webinar_id)
+    webinar = lookup.find_webinar(call.session, webinar_id, account_id=call.account_id)
     occurrence_id = call.params.optional("occurrence_id")
     if occurrence_id is None:
         webinars.delete_webinar(call.session, webinar, now=call.now)
@@ -51,7 +51,7 @@ def webinar_delete(call: ApiCall) -> Json:
 def webinar_end(call: ApiCall) -> Json:
     call.host()
     webinar_id = call.params.required("id")
-    webinar = webinars.get_webinar(call.session, call.account_id, webinar_id)
+    webinar = lookup.find_webinar(call.session, webinar_id, account_id=call.account_id)
     webinars.end_webinar(call.session, webinar, now=call.now)
     return {"id": webinar_id, "ended_at": format_timestamp(call.now)}
 
@@ -75,7 +75,9 @@ def webinar_list_registration(call: ApiCall) -> Json:
 
 def webinar_panelists(call: ApiCall) -> Json:
     call.host()
-    webinar = webinars.get_webinar(call.session, call.account_id, call.params.required("id"))
+    webinar = lookup.find_webinar(
+        call.session, call.params.required("id"), account_id=call.account_id
+    )
     found = panelists.list_panelists(call.session, webinar)
     return {
         "total_records": len(found),

@@ -64,19 +64,8 @@ def for_reading(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def make_sessions(
-    bind: Engine | Connection,
-) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
-    """Two session factories: (read-only work, writing work).
-
-    Given a Connection (tests), sessions join its transaction through savepoints, so the
-    test can roll everything back.
-    """
-    if isinstance(bind, Connection):
-        joined = sessionmaker(
-            bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        return joined, joined
-    readers = sessionmaker(for_reading(bind), expire_on_commit=False)
-    writers = sessionmaker(bind.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+def make_sessions(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """Two session factories: (read-only work, writing work)."""
+    readers = sessionmaker(for_reading(engine), expire_on_commit=False)
+    writers = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
     return readers, writers

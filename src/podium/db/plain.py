@@ -75,6 +75,14 @@ class PlainQuery:
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> Any | None:
         """The first row (a named tuple) or None."""
+        found = self._run(connection, values, many=False)
+        return found[0] if found else None
+
+    def all(self, connection: Connection, values: Mapping[str, Any]) -> list[Any]:
+        """Every row (named tuples)."""
+        return self._run(connection, values, many=True)
+
+    def _run(self, connection: Connection, values: Mapping[str, Any], *, many: bool) -> list[Any]:
         dialect = connection.dialect
         compiled = self.compiled(dialect)
         parameters = compiled.parameters(values)
@@ -87,7 +95,11 @@ class PlainQuery:
             for listener in listeners:  # what counts statements (tests) sees these too
                 listener(connection, cursor, compiled.sql, parameters, None, False)
             cursor.execute(compiled.sql, parameters)
-            found = cursor.fetchone()
+            if many:
+                found = cursor.fetchall()
+            else:
+                one = cursor.fetchone()
+                found = [] if one is None else [one]
             cursor.close()
         except dialect.loaded_dbapi.Error as error:
             lost = dialect.is_disconnect(error, dbapi_connection, cursor)
@@ -101,4 +113,4 @@ class PlainQuery:
                 connection_invalidated=lost,
                 dialect=dialect,
             ) from error
-        return None if found is None else compiled.convert(found)
+        return [compiled.convert(row) for row in found]

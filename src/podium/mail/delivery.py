@@ -7,7 +7,6 @@ message: a message is claimed by one UPDATE that only succeeds while nobody else
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,10 +19,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from podium.clock import Clock
+from podium.codes import DeliveryStatus
 from podium.db.models import OutboxMessage
 from podium.mail.compose import BadRecipient, compose
 from podium.mail.render import MailContext, render
-from podium.services.outbox import FAILED, PENDING, SENT
 
 T = TypeVar("T")
 LEASE = timedelta(minutes=2)  # a claim older than this is free again (its worker died)
@@ -114,7 +113,9 @@ class Delivery:
                 session.execute(
                     select(OutboxMessage.id)
                     .where(
-                        OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now, free
+                        OutboxMessage.status == DeliveryStatus.PENDING,
+                        OutboxMessage.next_attempt_at <= now,
+                        free,
                     )
                     .order_by(OutboxMessage.id)
                     .limit(self.batch)
@@ -126,7 +127,11 @@ class Delivery:
             for message_id in due:
                 taken = session.execute(
                     update(OutboxMessage)
-                    .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING, free)
+                    .where(
+                        OutboxMessage.id == message_id,
+                        OutboxMessage.status == DeliveryStatus.PENDING,
+                        free,
+                    )
                     .values(claimed_until=now + LEASE, claim_token=token),
                     execution_options={"synchronize_session": False},
                 )
@@ -194,11 +199,11 @@ class Delivery:
             "claim_token": None,
         }
         if error is None:
-            values |= {"status": SENT, "sent_at": now, "last_error": ""}
+            values |= {"status": DeliveryStatus.SENT, "sent_at": now, "last_error": ""}
         else:
             gave_up = isinstance(error, Permanent) or attempts >= self.max_attempts
             values |= {
-                "status": FAILED if gave_up else PENDING,
+                "status": DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
                 "last_error": f"{type(error).__name__}: {error}"[:2000],
                 "next_attempt_at": now + backoff(attempts, self.retry_base),
             }
@@ -225,9 +230,9 @@ class Delivery:
             except (TimeoutError, Permanent, aiosmtplib.SMTPException, OSError) as failure:
                 error = failure
             status = self.record(message, token, error)
-            if status == SENT:
+            if status == DeliveryStatus.SENT:
                 report.sent += 1
-            elif status == FAILED:
+            elif status == DeliveryStatus.FAILED:
                 report.failed += 1
             else:
                 report.retried += 1
@@ -243,9 +248,3 @@ class Delivery:
             total.failed += report.failed
             if report.attempted < self.batch:
                 return total
-
-    async def run_forever(self, interval: float = 1.0) -> None:
-        """The worker inside `podium serve`: look for due messages every `interval` s."""
-        while True:
-            await self.run_until_idle()
-            await asyncio.sleep(interval)

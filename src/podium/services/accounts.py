@@ -10,7 +10,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from podium.db.models import Account, ApiCredential, InstanceSecret, User
-from podium.errors import InvalidCredentials, UserNotExist, WebinarNotEnabled
+from podium.errors import InvalidCredentials, KeyInUse, NotFound, UserNotExist, WebinarNotEnabled
 from podium.ids import Ids
 from podium.services.tokens import hash_api_secret, secret_matches
 from podium.text import has_control
@@ -60,7 +60,7 @@ def _issue_key(
             select(ApiCredential.id).where(ApiCredential.api_key == pair.api_key)
         ).first()
     ):
-        raise KeyInUse(pair.api_key)
+        raise KeyInUse(api_key=pair.api_key)
     pair = pair or KeyPair(api_key=ids.api_key(), api_secret=ids.api_secret())
     session.add(
         ApiCredential(
@@ -71,10 +71,6 @@ def _issue_key(
         )
     )
     return pair
-
-
-class KeyInUse(ValueError):
-    """Another account already has this API key."""
 
 
 def create_account(
@@ -100,7 +96,7 @@ def create_account(
 def get_account(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise LookupError(f"no account {account_id}")
+        raise NotFound(what="account", key=account_id)
     return account
 
 

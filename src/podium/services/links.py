@@ -7,17 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from podium.codes import RegistrantStatus, Role
 from podium.db.models import Panelist, Registrant, Webinar
-from podium.services.registrants import APPROVED, CANCELLED
+from podium.errors import LinkRefused
 from podium.services.tokens import token_digest
-
-
-class LinkRefused(Exception):
-    """A personal link that does not open the webinar; `reason` is shown to the person."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -26,9 +19,10 @@ class Admission:
     topic: str
     name: str
     email: str
-    role: str  # "attendee" | "panelist"
+    role: Role  # attendee or panelist
     registrant_pk: int | None = None
     panelist_pk: int | None = None
+    registrant_id: str | None = None
 
 
 def admit(session: Session, webinar_id: str, token: str) -> Admission:
@@ -44,13 +38,21 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
     if registrant is not None:
         person, webinar = registrant
         _check_webinar(webinar, webinar_id)
-        if person.status == CANCELLED:
+        if person.status == RegistrantStatus.CANCELLED:
             raise LinkRefused("This registration was cancelled.")
-        if person.status != APPROVED:
+        if person.status == RegistrantStatus.DENIED:
+            raise LinkRefused("This registration was declined by the host.")
+        if person.status != RegistrantStatus.APPROVED:
             raise LinkRefused("This registration is waiting for the host's approval.")
         name = f"{person.first_name} {person.last_name}"
         return Admission(
-            webinar.id, webinar.topic, name, person.email, "attendee", registrant_pk=person.id
+            webinar.id,
+            webinar.topic,
+            name,
+            person.email,
+            Role.ATTENDEE,
+            registrant_pk=person.id,
+            registrant_id=person.registrant_id,
         )
     panelist = session.execute(
         select(Panelist, Webinar)
@@ -66,7 +68,7 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
         webinar.topic,
         person_p.name,
         person_p.email,
-        "panelist",
+        Role.PANELIST,
         panelist_pk=person_p.id,
     )
 

@@ -1,14 +1,16 @@
-"""The outbox: every e-mail Podium sends, written in the transaction of its event.
+"""The mail outbox: the e-mails Podium owes for what happened, written by `write_messages`
+(a durable event consumer) in the transaction of the events that cause them.
 
 Which event sends what (kinds):
 
-    registration approved at once, or approved by the host → registration_approved (+ .ics)
-    registration waiting for approval                       → registration_pending
-    registration cancelled (by the host or the registrant)  → registration_cancelled (.ics CANCEL)
-    panelist added                                          → panelist_invited (+ .ics)
-    webinar time changed, an occurrence deleted             → webinar_updated (.ics, SEQUENCE+1)
-                                                              to approved registrants, panelists
-    webinar deleted                                         → webinar_cancelled (.ics CANCEL)
+    RegistrantCreated, approved at once              → registration_approved (+ .ics)
+    RegistrantCreated, waiting for approval          → registration_pending
+    RegistrantApproved                               → registration_approved (+ .ics)
+    RegistrantCancelled (by the host or themselves)  → registration_cancelled (.ics CANCEL)
+    PanelistAdded                                    → panelist_invited (+ .ics)
+    WebinarUpdated (its schedule), WebinarDeleted    → webinar_updated (.ics, SEQUENCE+1)
+      (some occurrences)                               to approved registrants, panelists
+    WebinarDeleted (the whole webinar)               → webinar_cancelled (.ics CANCEL)
 
 A message's payload freezes what it says as of the event; `podium.mail` renders and sends it.
 Links travel as their nonces: the link itself is derived with the instance key when rendered.
@@ -17,24 +19,35 @@ Links travel as their nonces: the link itself is derived with the instance key w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Connection, Insert, Row, insert, select
+from sqlalchemy import Connection, Insert, insert, select
 from sqlalchemy.orm import Session
 
+from podium.codes import PER_OCCURRENCE, DeliveryStatus, RegistrantStatus, WebinarType
 from podium.db.models import (
     Occurrence,
     OccurrenceRegistration,
     OutboxMessage,
     Panelist,
     Registrant,
-    Webinar,
 )
-from podium.services.schedules import RECURRING_FIXED_TIME
+from podium.events import (
+    Event,
+    PanelistAdded,
+    PanelistFacts,
+    RegistrantApproved,
+    RegistrantCancelled,
+    RegistrantCreated,
+    RegistrantFacts,
+    WebinarDeleted,
+    WebinarFacts,
+    WebinarUpdated,
+)
 from podium.timestamps import format_timestamp
 
 APPROVED_KIND = "registration_approved"
@@ -51,38 +64,72 @@ KINDS = (
     UPDATED_KIND,
     WEBINAR_CANCELLED_KIND,
 )
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-PER_OCCURRENCE = (2, 3)  # registration types where each registrant picks occurrences
+WITHOUT_LINK = (CANCELLED_KIND, WEBINAR_CANCELLED_KIND)
 
 
-def _starts(
-    webinar: Webinar | Row[Any], occurrences: Iterable[Occurrence] | None = None
-) -> list[str]:
-    if webinar.type == RECURRING_FIXED_TIME:
-        chosen = webinar.occurrences if occurrences is None else occurrences
-        return [format_timestamp(o.start_at) for o in chosen if not o.is_deleted]
+def write_messages(session: Session, events: Sequence[Event]) -> None:
+    """The e-mails the events call for, into the outbox (the table above)."""
+    for event in events:
+        match event:
+            case RegistrantCreated(webinar=webinar, registrant=registrant, at=at):
+                kind = (
+                    APPROVED_KIND
+                    if registrant.status == RegistrantStatus.APPROVED
+                    else PENDING_KIND
+                )
+                _to_registrant(session, webinar, registrant, kind, at)
+            case RegistrantApproved(webinar=webinar, registrant=registrant, at=at):
+                _to_registrant(session, webinar, registrant, APPROVED_KIND, at)
+            case RegistrantCancelled(webinar=webinar, registrant=registrant, at=at):
+                _to_registrant(session, webinar, registrant, CANCELLED_KIND, at)
+            case PanelistAdded(webinar=webinar, panelist=panelist, at=at):
+                _write(
+                    session.connection(),
+                    webinar,
+                    PANELIST_KIND,
+                    _panelist(webinar, panelist, PANELIST_KIND),
+                    at,
+                )
+            case WebinarUpdated(webinar=webinar, schedule_changed=True, at=at):
+                _to_everyone(session, webinar, UPDATED_KIND, at)
+            case WebinarDeleted(webinar=webinar, occurrence_ids=occurrence_ids, at=at):
+                kind = UPDATED_KIND if occurrence_ids else WEBINAR_CANCELLED_KIND
+                _to_everyone(session, webinar, kind, at)
+            case _:
+                pass
+
+
+def _starts(webinar: WebinarFacts, chosen: Sequence[datetime] | None = None) -> list[str]:
+    if webinar.type == WebinarType.RECURRING_FIXED_TIME:
+        starts = [o.start_at for o in webinar.available_occurrences] if chosen is None else chosen
+        return [format_timestamp(start) for start in starts]
     return [] if webinar.start_at is None else [format_timestamp(webinar.start_at)]
 
 
-def _registrant_occurrences(
-    session: Session, webinar: Webinar, registrant_pk: int
-) -> list[Occurrence] | None:
-    if webinar.type != RECURRING_FIXED_TIME or webinar.registration_type not in PER_OCCURRENCE:
+def _chosen_starts(
+    session: Session, webinar: WebinarFacts, registrant_pk: int
+) -> list[datetime] | None:
+    """The starts of the occurrences a registrant chose (None: they come to all)."""
+    if (
+        webinar.type != WebinarType.RECURRING_FIXED_TIME
+        or webinar.registration_type not in PER_OCCURRENCE
+    ):
         return None
     return list(
         session.execute(
-            select(Occurrence)
+            select(Occurrence.start_at)
             .join(OccurrenceRegistration, OccurrenceRegistration.occurrence_pk == Occurrence.id)
             .where(
                 OccurrenceRegistration.registrant_pk == registrant_pk,
                 OccurrenceRegistration.is_cancelled.is_(False),
+                Occurrence.is_deleted.is_(False),
             )
             .order_by(Occurrence.start_at)
         ).scalars()
     )
 
 
-def _webinar(webinar: Webinar | Row[Any], starts: list[str]) -> dict[str, Any]:
+def _webinar(webinar: WebinarFacts, starts: list[str]) -> dict[str, Any]:
     return {
         "id": webinar.id,
         "uuid": webinar.uuid,
@@ -106,14 +153,8 @@ class Addressee:
     link: dict[str, str] | None  # personal link: {"role", "nonce"}
 
 
-def _enqueue(
-    session: Session, webinar: Webinar, kind: str, to: Addressee, *, now: datetime
-) -> None:
-    _write(session.connection(), webinar, kind, to, now=now)
-
-
 def _write(
-    connection: Connection, webinar: Webinar | Row[Any], kind: str, to: Addressee, *, now: datetime
+    connection: Connection, webinar: WebinarFacts, kind: str, to: Addressee, now: datetime
 ) -> None:
     payload = {"webinar": _webinar(webinar, to.starts), "link": to.link}
     connection.execute(
@@ -125,7 +166,7 @@ def _write(
             "recipient_name": to.name,
             "language": to.language or webinar.language,
             "payload": json.dumps(payload, separators=(",", ":")),
-            "status": PENDING,
+            "status": DeliveryStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "last_error": "",
@@ -141,88 +182,49 @@ def _insert_statement() -> Insert:
     return insert(OutboxMessage)
 
 
-def _registrant(session: Session, webinar: Webinar, registrant: Registrant, kind: str) -> Addressee:
-    occurrences = _registrant_occurrences(session, webinar, registrant.id)
-    return _person(registrant, registrant.token_nonce, _starts(webinar, occurrences), kind)
+def _registrant(
+    session: Session, webinar: WebinarFacts, registrant: RegistrantFacts, kind: str
+) -> Addressee:
+    starts = _starts(webinar, _chosen_starts(session, webinar, registrant.pk))
+    link = None if kind in WITHOUT_LINK else {"role": "registrant", "nonce": registrant.token_nonce}
+    return Addressee(registrant.email, registrant.name, registrant.language, starts, link)
 
 
-class Person(Protocol):
-    """A registrant as stored, or as just given (services.registrants.Attendee)."""
-
-    @property
-    def email(self) -> str: ...
-    @property
-    def first_name(self) -> str: ...
-    @property
-    def last_name(self) -> str: ...
-    @property
-    def language(self) -> str: ...
+def _panelist(webinar: WebinarFacts, panelist: PanelistFacts, kind: str) -> Addressee:
+    link = None if kind in WITHOUT_LINK else {"role": "panelist", "nonce": panelist.token_nonce}
+    return Addressee(panelist.email, panelist.name, webinar.language, _starts(webinar), link)
 
 
-def _person(person: Person, nonce: str, starts: list[str], kind: str) -> Addressee:
-    with_link = kind not in (CANCELLED_KIND, WEBINAR_CANCELLED_KIND)
-    return Addressee(
-        person.email,
-        f"{person.first_name} {person.last_name}".strip(),
-        person.language,
-        starts,
-        {"role": "registrant", "nonce": nonce} if with_link else None,
+def _to_registrant(
+    session: Session, webinar: WebinarFacts, registrant: RegistrantFacts, kind: str, now: datetime
+) -> None:
+    _write(
+        session.connection(), webinar, kind, _registrant(session, webinar, registrant, kind), now
     )
 
 
-def _panelist(webinar: Webinar, panelist: Panelist, kind: str) -> Addressee:
-    with_link = kind != WEBINAR_CANCELLED_KIND
-    return Addressee(
-        panelist.email,
-        panelist.name,
-        webinar.language,
-        _starts(webinar),
-        {"role": "panelist", "nonce": panelist.token_nonce} if with_link else None,
-    )
+def _to_everyone(session: Session, webinar: WebinarFacts, kind: str, now: datetime) -> None:
+    """A message about the whole webinar to every approved registrant and every panelist."""
+    from podium.services.events import panelist_facts, registrant_facts
 
-
-def registrant_message(
-    session: Session, webinar: Webinar, registrant: Registrant, kind: str, *, now: datetime
-) -> None:
-    """One message to a registrant about their registration."""
-    _enqueue(session, webinar, kind, _registrant(session, webinar, registrant, kind), now=now)
-
-
-def new_registrant_message(
-    connection: Connection,
-    webinar: Row[Any],
-    person: Person,
-    nonce: str,
-    kind: str,
-    *,
-    now: datetime,
-) -> None:
-    """registrant_message for a new registrant of a webinar that is not a series, on plain
-    statements (services.registrants.register_new)."""
-    _write(connection, webinar, kind, _person(person, nonce, _starts(webinar), kind), now=now)
-
-
-def panelist_message(
-    session: Session, webinar: Webinar, panelist: Panelist, *, now: datetime
-) -> None:
-    _enqueue(session, webinar, PANELIST_KIND, _panelist(webinar, panelist, PANELIST_KIND), now=now)
-
-
-def schedule_changed(session: Session, webinar: Webinar, *, cancelled: bool, now: datetime) -> None:
-    """The webinar's time changed (or it was deleted): a new calendar SEQUENCE, and a
-    message to every approved registrant and every panelist."""
-    webinar.calendar_sequence += 1
-    session.flush()
-    kind = WEBINAR_CANCELLED_KIND if cancelled else UPDATED_KIND
     registrants = session.execute(
         select(Registrant)
-        .where(Registrant.webinar_seq == webinar.seq, Registrant.status == "approved")
+        .where(
+            Registrant.webinar_seq == webinar.seq,
+            Registrant.status == RegistrantStatus.APPROVED,
+        )
         .order_by(Registrant.position)
     ).scalars()
     for registrant in registrants:
-        _enqueue(session, webinar, kind, _registrant(session, webinar, registrant, kind), now=now)
+        _to_registrant(session, webinar, registrant_facts(registrant), kind, now)
     panelists = session.execute(
         select(Panelist).where(Panelist.webinar_seq == webinar.seq).order_by(Panelist.id)
     ).scalars()
     for panelist in panelists:
-        _enqueue(session, webinar, kind, _panelist(webinar, panelist, kind), now=now)
+        _write(
+            session.connection(),
+            webinar,
+            kind,
+            _panelist(webinar, panelist_facts(panelist), kind),
+            now,
+        )

@@ -9,7 +9,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import Panelist, Webinar
-from podium.services import outbox
+from podium.events import PanelistAdded
+from podium.services.events import panelist_facts, record, webinar_facts
 from podium.services.tokens import Issuer
 
 
@@ -38,13 +39,14 @@ def replace_panelists(
     gone = [panelist.id for key, panelist in current.items() if key not in wanted]
     if gone:
         session.execute(delete(Panelist).where(Panelist.id.in_(gone)))
+    added: list[Panelist] = []
     for key, entry in wanted.items():
         panelist = current.get(key)
         if panelist is not None:
             panelist.name, panelist.email = entry.name, entry.email
             continue
         nonce, digest = issuer.new_link()
-        added = Panelist(
+        panelist = Panelist(
             webinar_seq=webinar.seq,
             name=entry.name,
             email=entry.email,
@@ -53,9 +55,13 @@ def replace_panelists(
             token_digest=digest,
             created_at=now,
         )
-        session.add(added)
-        outbox.panelist_message(session, webinar, added, now=now)
+        session.add(panelist)
+        added.append(panelist)
     session.flush()
+    if added:
+        facts = webinar_facts(webinar)
+        for panelist in added:
+            record(session, PanelistAdded(webinar=facts, panelist=panelist_facts(panelist), at=now))
 
 
 def list_panelists(session: Session, webinar: Webinar) -> list[Panelist]:

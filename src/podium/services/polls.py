@@ -9,12 +9,15 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from podium.codes import PollQuestionType
 from podium.db.models import Poll, PollAnswer, QaQuestion, Webinar, WebinarInstance
 from podium.errors import InvalidParameter
-from podium.services.sessions import Participant
+from podium.events import PollAnswered, PollLaunched, QuestionAnswered, QuestionAsked
+from podium.services.events import record
+from podium.services.instances import Participant
 from podium.text import has_control
 
-SINGLE, MULTIPLE = "single", "multiple"
+SINGLE, MULTIPLE = PollQuestionType.SINGLE, PollQuestionType.MULTIPLE
 MAX_QUESTIONS, MAX_ANSWERS = 20, 10
 
 
@@ -90,6 +93,26 @@ def get_poll(session: Session, webinar: Webinar, poll_id: int) -> Poll:
     return poll
 
 
+def launch_poll(
+    session: Session, webinar: Webinar, instance: WebinarInstance, poll_id: int, *, now: datetime
+) -> Poll:
+    """The host puts a poll to everyone in the running session."""
+    poll = get_poll(session, webinar, poll_id)
+    questions = tuple(json.loads(poll.questions))
+    record(
+        session,
+        PollLaunched(
+            webinar_id=webinar.id,
+            instance_id=instance.id,
+            poll_id=poll.id,
+            title=poll.title,
+            questions=questions,
+            at=now,
+        ),
+    )
+    return poll
+
+
 def poll_questions(poll: Poll) -> list[PollQuestion]:
     return [
         PollQuestion(q["name"], q["type"], tuple(q["answers"])) for q in json.loads(poll.questions)
@@ -138,6 +161,18 @@ def vote(
     )
     session.add_all(rows)
     session.flush()
+    answers = {row.question: tuple(row.answer.split(";")) for row in rows}
+    record(
+        session,
+        PollAnswered(
+            webinar_id=poll_webinar_id(session, poll),
+            instance_id=instance.id,
+            poll_id=poll.id,
+            email=participant.email,
+            answers=answers,
+            at=now,
+        ),
+    )
 
 
 def poll_results(
@@ -178,6 +213,17 @@ def ask(
     )
     session.add(row)
     session.flush()
+    record(
+        session,
+        QuestionAsked(
+            webinar_id=instance_webinar_id(session, instance),
+            instance_id=instance.id,
+            question_id=row.id,
+            name=row.name,
+            question=row.question,
+            at=now,
+        ),
+    )
     return row
 
 
@@ -196,4 +242,23 @@ def reply(
         raise InvalidParameter(name="question_id", reason="No such question in this session.")
     row.answer, row.answered_at = text, now
     session.flush()
+    record(
+        session,
+        QuestionAnswered(
+            webinar_id=instance_webinar_id(session, instance),
+            instance_id=instance.id,
+            question_id=row.id,
+            question=row.question,
+            answer=row.answer,
+            at=now,
+        ),
+    )
     return row
+
+
+def poll_webinar_id(session: Session, poll: Poll) -> int:
+    return session.get_one(Webinar, poll.webinar_seq).id
+
+
+def instance_webinar_id(session: Session, instance: WebinarInstance) -> int:
+    return session.get_one(Webinar, instance.webinar_seq).id

@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from podium.codes import STANDARD_QUESTIONS, RegistrantStatus, RegistrationType
 from podium.db.functions import utc_text, whole_minutes
 from podium.db.models import (
     Attendance,
-    OccurrenceRegistration,
     PollAnswer,
     QaQuestion,
     Registrant,
@@ -20,12 +20,7 @@ from podium.db.models import (
     WebinarInstance,
 )
 from podium.errors import WebinarNotEnded
-from podium.services.registrants import (
-    APPROVED,
-    CHOOSE_OCCURRENCES,
-    EACH_OCCURRENCE,
-    STANDARD_QUESTIONS,
-)
+from podium.services.registrants import registered_for
 
 
 class AttendanceLine(NamedTuple):
@@ -160,20 +155,12 @@ def _absent(webinar: Webinar, instance: WebinarInstance) -> list[ColumnElement[b
     )
     conditions = [
         Registrant.webinar_seq == webinar.seq,
-        Registrant.status == APPROVED,
+        Registrant.status == RegistrantStatus.APPROVED,
         Registrant.id.not_in(joined),
     ]
-    per_occurrence = webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES)
+    per_occurrence = RegistrationType(webinar.registration_type).is_per_occurrence
     if instance.occurrence_pk is not None and per_occurrence:
-        conditions.append(
-            exists().where(
-                and_(
-                    OccurrenceRegistration.registrant_pk == Registrant.id,
-                    OccurrenceRegistration.occurrence_pk == instance.occurrence_pk,
-                    OccurrenceRegistration.is_cancelled.is_(False),
-                )
-            )
-        )
+        conditions.append(registered_for(instance.occurrence_pk))
     return conditions
 
 

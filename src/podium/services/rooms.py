@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 
 from podium.db.models import Webinar
-from podium.services.links import LinkRefused
+from podium.errors import LinkRefused
 
 
 def allowed_domains(webinar: Webinar) -> list[str]:

@@ -3,21 +3,47 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row, and_, or_
 from sqlalchemy.orm import Session
 
+from podium.codes import WebinarType
 from podium.db.models import Occurrence, Webinar
 from podium.errors import InvalidOccurrence
 from podium.recurrence import Recurrence, occurrence_starts
 
-NO_FIXED_TIME, RECURRING_FIXED_TIME = 6, 9
+
+class Schedule(Protocol):
+    """What "is it over" reads: an ORM webinar, a row of the webinars table, or facts."""
+
+    @property
+    def type(self) -> int: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+    @property
+    def schedule_ends_at(self) -> datetime | None: ...
+
+
+# "Is this webinar over?" — in Python and in SQL, side by side: a one-time webinar whose
+# session was ended, or any webinar whose last planned minute has passed (type 6 never is,
+# by its schedule). tests/unit/test_codes.py checks that the two agree.
+def is_over(webinar: Schedule, now: datetime) -> bool:
+    if webinar.type == WebinarType.SCHEDULED and webinar.ended_at is not None:
+        return True
+    return webinar.schedule_ends_at is not None and webinar.schedule_ends_at <= now
+
+
+def is_over_clause(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Webinar.type == WebinarType.SCHEDULED, Webinar.ended_at.is_not(None)),
+        and_(Webinar.schedule_ends_at.is_not(None), Webinar.schedule_ends_at <= now),
+    )
 
 
 def planned_starts(webinar: Webinar) -> list[datetime]:
     """The starts the webinar's current settings produce (only type 9 has occurrences)."""
-    if webinar.type != RECURRING_FIXED_TIME or webinar.recurrence is None:
+    if webinar.type != WebinarType.RECURRING_FIXED_TIME or webinar.recurrence is None:
         return []
     if webinar.start_at is None:  # pragma: no cover - create and update guarantee a start
         return []
@@ -54,10 +80,10 @@ def reconcile_occurrences(
 
 def refresh_schedule_end(webinar: Webinar) -> None:
     """When the last planned minute of the webinar is (None: no fixed end, type 6)."""
-    if webinar.type == NO_FIXED_TIME:
+    if webinar.type == WebinarType.RECURRING_NO_FIXED_TIME:
         webinar.schedule_ends_at = None
         return
-    if webinar.type == RECURRING_FIXED_TIME:
+    if webinar.type == WebinarType.RECURRING_FIXED_TIME:
         available = [o for o in webinar.occurrences if not o.is_deleted]
         last = max(available, key=lambda o: o.start_at, default=None)
         if last is not None:

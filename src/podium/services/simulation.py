@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from podium.db.models import Occurrence, OccurrenceRegistration, Registrant, Webinar
+from podium.codes import RegistrantStatus, RegistrationType, Role, WebinarType
+from podium.db.models import Occurrence, Registrant, Webinar
 from podium.errors import Conflict, InvalidParameter
 from podium.ids import Ids
-from podium.services import polls, sessions, webinars
-from podium.services.registrants import APPROVED, CHOOSE_OCCURRENCES, EACH_OCCURRENCE
-from podium.services.schedules import RECURRING_FIXED_TIME, find_occurrence, occurrence_key
-from podium.services.sessions import Participant
+from podium.services import instances, polls, webinars
+from podium.services.instances import Participant
+from podium.services.registrants import registered_for
+from podium.services.schedules import find_occurrence, occurrence_key
 from podium.timestamps import format_timestamp
 
 MAX_WALK_INS, MAX_QUESTIONS = 10_000, 1_000
@@ -88,7 +89,7 @@ class Presence:
 
 
 def _occurrences(webinar: Webinar, plan: Plan) -> list[Occurrence | None]:
-    if webinar.type != RECURRING_FIXED_TIME:
+    if webinar.type != WebinarType.RECURRING_FIXED_TIME:
         if plan.occurrence_ids:
             raise InvalidParameter(name="occurrence_ids", reason="The webinar is not recurring.")
         return [None]
@@ -103,18 +104,13 @@ def _occurrences(webinar: Webinar, plan: Plan) -> list[Occurrence | None]:
 def _expected(
     session: Session, webinar: Webinar, occurrence: Occurrence | None
 ) -> list[Registrant]:
-    conditions = [Registrant.webinar_seq == webinar.seq, Registrant.status == APPROVED]
-    per_occurrence = webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES)
+    conditions = [
+        Registrant.webinar_seq == webinar.seq,
+        Registrant.status == RegistrantStatus.APPROVED,
+    ]
+    per_occurrence = RegistrationType(webinar.registration_type).is_per_occurrence
     if occurrence is not None and per_occurrence:
-        conditions.append(
-            exists().where(
-                and_(
-                    OccurrenceRegistration.registrant_pk == Registrant.id,
-                    OccurrenceRegistration.occurrence_pk == occurrence.id,
-                    OccurrenceRegistration.is_cancelled.is_(False),
-                )
-            )
-        )
+        conditions.append(registered_for(occurrence.id))
     return list(
         session.execute(
             select(Registrant).where(*conditions).order_by(Registrant.position)
@@ -129,7 +125,7 @@ class Simulation:
         self.random = random.Random(plan.seed)  # noqa: S311 - a story, not a secret
 
     def run(self) -> list[dict[str, Any]]:
-        if sessions.running_instance(self.session, self.webinar) is not None:
+        if instances.running_instance(self.session, self.webinar) is not None:
             raise Conflict(reason="A session of this webinar is running: end it first.")
         return [
             self.one_session(occurrence) for occurrence in _occurrences(self.webinar, self.plan)
@@ -157,9 +153,6 @@ class Simulation:
             return [(joined, out), (back, left)]
         return [(joined, left)]
 
-    def _walk_in_email(self, number: int) -> str:
-        return f"walk-in-{self.webinar.id}-{number}@podium.invalid"
-
     def one_session(self, occurrence: Occurrence | None) -> dict[str, Any]:
         start, end = self._window(occurrence)
         expected = _expected(self.session, self.webinar, occurrence)
@@ -169,7 +162,13 @@ class Simulation:
         )
         present = [
             Presence(
-                Participant("attendee", f"{r.first_name} {r.last_name}".strip(), r.email, r.id),
+                Participant(
+                    Role.ATTENDEE,
+                    f"{r.first_name} {r.last_name}".strip(),
+                    r.email,
+                    registrant_pk=r.id,
+                    registrant_id=r.registrant_id,
+                ),
                 r.registrant_id,
             )
             for r in shown
@@ -177,18 +176,18 @@ class Simulation:
         number = self.webinar.id
         present += [
             Presence(
-                Participant("attendee", f"Walk-in {k}", f"walk-in-{number}-{k}@podium.invalid"),
+                Participant(Role.ATTENDEE, f"Walk-in {k}", f"walk-in-{number}-{k}@podium.invalid"),
                 None,
             )
             for k in range(1, self.plan.walk_ins + 1)
         ]
-        instance = sessions.start_instance(self.session, self.webinar, ids=self.ids, now=start)
+        instance = instances.start_instance(self.session, self.webinar, ids=self.ids, now=start)
         instance.occurrence_pk = None if occurrence is None else occurrence.id
         for person in present:
             person.segments = self._segments(start, end)
             for joined, left in person.segments:
-                row = sessions.join(self.session, instance, person.participant, now=joined)
-                sessions.leave(self.session, row.id, now=left)
+                row = instances.join(self.session, instance, person.participant, now=joined)
+                instances.leave(self.session, row.id, now=left)
         answers = self._answer_polls(instance, present)
         questions = self._ask(instance, present, end)
         webinars.end_webinar(self.session, self.webinar, now=end)

@@ -23,7 +23,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from podium.api import envelope
 from podium.api.account_export import export_account
 from podium.api.seed import seed
 from podium.api.webinar_params import valid_email
@@ -31,21 +30,19 @@ from podium.clock import VirtualClock
 from podium.db.transfer import reset_everything
 from podium.errors import (
     AdminTokenRequired,
-    Conflict,
     InvalidParameter,
     ManagementDisabled,
-    ManagementError,
     MissingParameter,
     NotFound,
     SandboxOnly,
-    WebinarNotFound,
     ZoomError,
 )
 from podium.numbers import ascii_int
-from podium.services import accounts, simulation, webinars
-from podium.services.accounts import KeyInUse, KeyPair
+from podium.services import accounts, lookup, simulation, webinars
+from podium.services.accounts import KeyPair
 from podium.text import has_control
 from podium.timestamps import format_timestamp, parse_timestamp
+from podium.web.errors import management_refusal
 from podium.web.faults import Faults
 from podium.web.forms import read_body
 from podium.web.journal import Journal
@@ -62,19 +59,6 @@ def is_loopback(host: str | None) -> bool:
         return host is not None and ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def http_status(error: ZoomError) -> int:
-    if isinstance(error, ManagementError):
-        return error.status
-    if isinstance(error, WebinarNotFound):
-        return 404
-    return 400
-
-
-def refused(error: ZoomError) -> Response:
-    body, _status, headers = envelope.render(error)
-    return JSONResponse(body, http_status(error), headers=headers)
 
 
 def _object(data: object) -> dict[str, Any]:
@@ -200,7 +184,7 @@ class Admin:
                 self.authorize(request)
                 return await endpoint(request)
             except ZoomError as error:
-                return refused(error)
+                return management_refusal(error)
 
         return guarded
 
@@ -220,10 +204,9 @@ class Admin:
     def _account_id(self, request: Request, session: Session) -> int:
         text = request.path_params["account_id"]
         number = ascii_int(text, max_digits=12)
-        try:
-            return accounts.get_account(session, -1 if number is None else number).id
-        except LookupError:
-            raise NotFound(what="account", key=text[:40]) from None
+        if number is None:
+            raise NotFound(what="account", key=text[:40])
+        return accounts.get_account(session, number).id
 
     # -- accounts -----------------------------------------------------------------------
 
@@ -241,18 +224,15 @@ class Admin:
         context = self.runtime.context
 
         def work(session: Session) -> dict[str, Any]:
-            try:
-                created = accounts.create_account(
-                    session,
-                    name=name,
-                    host_email=host_email,
-                    key=context.issuer.key,
-                    ids=context.issuer.ids,
-                    now=context.clock.now(),
-                    pair=pair,
-                )
-            except KeyInUse:
-                raise Conflict(reason="Another account has this api_key.") from None
+            created = accounts.create_account(
+                session,
+                name=name,
+                host_email=host_email,
+                key=context.issuer.key,
+                ids=context.issuer.ids,
+                now=context.clock.now(),
+                pair=pair,
+            )
             return vars(created)
 
         return JSONResponse(self.runtime.run(work, writes=True), 201)
@@ -321,10 +301,7 @@ class Admin:
         context = self.runtime.context
 
         def work(session: Session) -> dict[str, Any]:
-            try:
-                return seed(session, context, document)
-            except KeyInUse as error:
-                raise Conflict(reason=f"Another account has the api_key {error}.") from None
+            return seed(session, context, document)
 
         return JSONResponse(self.runtime.run(work, writes=True), 201)
 
@@ -377,7 +354,9 @@ class Admin:
         context = self.runtime.context
 
         def work(session: Session) -> dict[str, Any]:
-            webinar = webinars.find_webinar_anywhere(session, request.path_params["webinar_id"])
+            webinar = lookup.find_webinar(
+                session, request.path_params["webinar_id"], account_id=None
+            )
             story = simulation.simulate(
                 session, webinar, plan, ids=context.issuer.ids, now=context.clock.now()
             )

@@ -22,7 +22,8 @@ from podium.web.cancel import SelfCancel
 from podium.web.faults import Faults
 from podium.web.journal import Journal
 from podium.web.limits import MissThrottle, RateLimits
-from podium.web.live import Live, LiveHub, sweeper
+from podium.web.live import Live, sweeper
+from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
 from podium.web.pages import Pages
@@ -77,8 +78,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
 
     hub = LiveHub()
+    runtime.subscribe(LiveFeed(runtime, hub))
     pages = Pages(runtime)
-    api = V1Api(runtime, hub, RateLimits.from_settings(settings), journal=journal, faults=faults)
+    api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
     admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])

@@ -8,11 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from podium.errors import ZoomError
+from podium.codes import RegistrantStatus
+from podium.errors import LinkRefused, ZoomError
 from podium.services import registrants
-from podium.services.links import LinkRefused, registrant_by_link
+from podium.services.links import registrant_by_link
+from podium.web.errors import PRIVATE
 from podium.web.forms import body_params
-from podium.web.pages import PRIVATE, Pages
+from podium.web.pages import Pages
 
 
 class SelfCancel:
@@ -59,14 +61,14 @@ class SelfCancel:
                 lambda session: registrant_by_link(session, webinar_id, token), writes=False
             )
         except LinkRefused as refusal:
-            return self.pages.refused(request, refusal.reason)
+            return self.pages.refused(request, refusal)
         cookie = self.pages.new_csrf_cookie(request)
         response = self.pages.render(
             request,
             "cancel.html",
             {
                 "topic": webinar.topic,
-                "cancelled": registrant.status == registrants.CANCELLED,
+                "cancelled": not RegistrantStatus(registrant.status).holds_seat,
                 "asked": True,
                 "token": token,
                 "csrf": self.pages.csrf_field(cookie),
@@ -94,7 +96,7 @@ class SelfCancel:
         try:
             topic = self.runtime.run(work, writes=True)
         except LinkRefused as refusal:
-            return self.pages.refused(request, refusal.reason)
+            return self.pages.refused(request, refusal)
         return self.pages.render(
             request,
             "cancel.html",

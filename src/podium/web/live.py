@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -23,16 +23,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from podium.codes import STAFF, Role, WebinarType
 from podium.db.models import Webinar, WebinarInstance
-from podium.errors import ZoomError
+from podium.errors import (
+    LiveBodyInvalid,
+    LiveWebinarMissing,
+    PassInvalid,
+    RoleNotAllowed,
+    UnknownLiveAction,
+    WebinarNotFound,
+    WebinarNotRunning,
+    ZoomError,
+)
 from podium.numbers import ascii_int
-from podium.services import polls, sessions, webinars
-from podium.services.sessions import Participant
+from podium.services import instances, lookup, polls, webinars
+from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
+from podium.web.errors import live_refusal
+from podium.web.live_hub import LiveHub, Subscriber
 from podium.web.relay import postgres_relay
 from podium.web.runtime import Runtime
 
-HOST, PANELIST, ATTENDEE = "host", "panelist", "attendee"
 HEARTBEAT_SECONDS = 10.0
 log = logging.getLogger("podium.live")
 
@@ -48,7 +59,7 @@ def sweeper(
     def sweep() -> None:
         now = runtime.context.clock.now()
         runtime.run(
-            lambda s: sessions.close_lost_connections(s, now=now, timeout=timeout),
+            lambda s: instances.close_lost_connections(s, now=now, timeout=timeout),
             writes=True,
         )
 
@@ -62,6 +73,8 @@ def sweeper(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if hub is not None:
+            hub.attach(asyncio.get_running_loop())
         sweep()
         task = asyncio.create_task(forever())
         try:
@@ -74,48 +87,6 @@ def sweeper(
             task.cancel()
 
     return lifespan
-
-
-@dataclass(eq=False)
-class Subscriber:
-    role: str
-    queue: asyncio.Queue[tuple[str, dict[str, Any]]] = field(default_factory=asyncio.Queue)
-
-
-class LiveHub:
-    """In-process fan-out of live events to the pages connected to a webinar."""
-
-    def __init__(self) -> None:
-        self._subscribers: dict[int, set[Subscriber]] = {}
-        # Set while a cross-process relay runs (web/relay.py): True when it took the event.
-        self.relay: Callable[[dict[str, Any]], bool] | None = None
-
-    def subscribe(self, webinar_id: int, role: str) -> Subscriber:
-        subscriber = Subscriber(role)
-        self._subscribers.setdefault(webinar_id, set()).add(subscriber)
-        return subscriber
-
-    def unsubscribe(self, webinar_id: int, subscriber: Subscriber) -> None:
-        self._subscribers.get(webinar_id, set()).discard(subscriber)
-
-    def publish(
-        self,
-        webinar_id: int,
-        event: str,
-        data: dict[str, Any],
-        roles: tuple[str, ...] = (HOST, PANELIST, ATTENDEE),
-    ) -> None:
-        message = {"w": webinar_id, "e": event, "d": data, "r": list(roles)}
-        if self.relay is not None and self.relay(message):
-            return  # every process, this one included, delivers it when NOTIFY comes back
-        self.deliver(webinar_id, event, data, roles)
-
-    def deliver(
-        self, webinar_id: int, event: str, data: dict[str, Any], roles: tuple[str, ...]
-    ) -> None:
-        for subscriber in list(self._subscribers.get(webinar_id, ())):
-            if subscriber.role in roles:
-                subscriber.queue.put_nowait((event, data))
 
 
 @dataclass(frozen=True)
@@ -133,6 +104,7 @@ def issue_pass(runtime: Runtime, webinar_id: int, participant: Participant, hour
         "e": participant.email,
         "rp": participant.registrant_pk,
         "pp": participant.panelist_pk,
+        "ri": participant.registrant_id,
         "x": int(expires.timestamp()),
     }
     return sign_pass(runtime.context.issuer.key, payload)
@@ -144,12 +116,14 @@ def check_pass(runtime: Runtime, token: str, webinar_id: str) -> Pass | None:
         return None
     if int(str(data["x"])) < runtime.context.clock.now().timestamp():
         return None
+    registrant_id = data.get("ri")
     participant = Participant(
-        role=str(data["r"]),
+        role=Role(str(data["r"])),
         name=str(data["n"]),
         email=str(data["e"]),
         registrant_pk=data["rp"] if isinstance(data["rp"], int) else None,
         panelist_pk=data["pp"] if isinstance(data["pp"], int) else None,
+        registrant_id=registrant_id if isinstance(registrant_id, str) else None,
     )
     return Pass(int(webinar_id), participant)
 
@@ -174,49 +148,51 @@ class Live:
     def _now(self) -> Any:
         return self.runtime.context.clock.now()
 
-    def _webinar(self, session: Session, webinar_id: int) -> Webinar:
-        webinar = session.execute(webinars.select_live_webinar(webinar_id)).scalar_one_or_none()
-        if webinar is None:
-            raise LiveRefused(404, "This webinar does not exist.")
-        return webinar
+    def webinar(self, session: Session, webinar_id: int) -> Webinar:
+        try:
+            return lookup.find_webinar(session, webinar_id, account_id=None)
+        except WebinarNotFound:
+            raise LiveWebinarMissing from None
+
+    def running(self, session: Session, granted: Pass) -> tuple[Webinar, WebinarInstance]:
+        webinar = self.webinar(session, granted.webinar_id)
+        instance = instances.running_instance(session, webinar)
+        if instance is None:
+            raise WebinarNotRunning
+        return webinar, instance
 
     # -- the event stream --------------------------------------------------------------------
 
     def _enter(self, session: Session, granted: Pass) -> tuple[dict[str, Any], int | None]:
-        webinar = self._webinar(session, granted.webinar_id)
-        instance = sessions.running_instance(session, webinar)
+        webinar = self.webinar(session, granted.webinar_id)
+        instance = instances.running_instance(session, webinar)
         state: dict[str, Any] = {
             "status": "live" if instance else "waiting",
             "topic": webinar.topic,
         }
-        if webinar.ended_at is not None and instance is None and webinar.type == 5:
+        if (
+            webinar.ended_at is not None
+            and instance is None
+            and webinar.type == WebinarType.SCHEDULED
+        ):
             state["status"] = "ended"
-        if granted.participant.role == HOST:
-            state["present"] = 0 if instance is None else sessions.count_present(session, instance)
+        if granted.participant.role == Role.HOST:
+            state["present"] = 0 if instance is None else instances.count_present(session, instance)
             return state, None
         if instance is None:
             return state, None
-        row = sessions.join(session, instance, granted.participant, now=self._now())
+        row = instances.join(session, instance, granted.participant, now=self._now())
         return state, row.id
-
-    def _present(self, session: Session, webinar_id: int) -> int:
-        webinar = self._webinar(session, webinar_id)
-        instance = sessions.running_instance(session, webinar)
-        return 0 if instance is None else sessions.count_present(session, instance)
-
-    def _announce_presence(self, webinar_id: int) -> None:
-        count = self.runtime.run(lambda s: self._present(s, webinar_id), writes=False)
-        self.hub.publish(webinar_id, "presence", {"present": count}, roles=(HOST,))
 
     async def events(self, request: Request) -> Response:
         webinar_id = request.path_params["webinar_id"]
-        granted = check_pass(self.runtime, request.query_params.get("pass", ""), webinar_id)
-        if granted is None:
-            return JSONResponse({"error": "This pass is not valid."}, status_code=403)
         try:
+            granted = check_pass(self.runtime, request.query_params.get("pass", ""), webinar_id)
+            if granted is None:
+                raise PassInvalid
             state, attendance = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
-        except LiveRefused as refusal:
-            return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
+        except ZoomError as error:
+            return live_refusal(error)
         subscriber = self.hub.subscribe(granted.webinar_id, granted.participant.role)
         return StreamingResponse(
             self._stream(granted, subscriber, state, attendance),
@@ -230,8 +206,6 @@ class Live:
         webinar_id = granted.webinar_id
         try:
             yield sse("state", state)
-            if attendance is not None:
-                self._announce_presence(webinar_id)
             while True:
                 try:
                     event, data = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
@@ -240,9 +214,12 @@ class Live:
                         self._heartbeat(attendance)
                     yield ": ping\n\n"
                     continue
-                if event == "started" and attendance is None and granted.participant.role != HOST:
+                if (
+                    event == "started"
+                    and attendance is None
+                    and granted.participant.role != Role.HOST
+                ):
                     _, attendance = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
-                    self._announce_presence(webinar_id)
                 yield sse(event, data)
                 if event == "ended":
                     return
@@ -250,123 +227,97 @@ class Live:
             self.hub.unsubscribe(webinar_id, subscriber)
             if attendance is not None:
                 left = attendance
-                self.runtime.run(lambda s: sessions.leave(s, left, now=self._now()), writes=True)
-                self._announce_presence(webinar_id)
+                self.runtime.run(lambda s: instances.leave(s, left, now=self._now()), writes=True)
 
     def _heartbeat(self, attendance: int) -> None:
-        self.runtime.run(lambda s: sessions.heartbeat(s, attendance, now=self._now()), writes=True)
+        self.runtime.run(lambda s: instances.heartbeat(s, attendance, now=self._now()), writes=True)
 
     # -- the live actions --------------------------------------------------------------------
 
     async def act(self, request: Request) -> Response:
         try:
             granted, handler, data = await self._read_action(request)
-            answer, events = self.runtime.run(
-                lambda s: handler(self, s, granted, data), writes=True
-            )
-        except LiveRefused as refusal:
-            return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
+            answer = self.runtime.run(lambda s: handler(self, s, granted, data), writes=True)
         except ZoomError as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
-        for event, payload, to in events:
-            self.hub.publish(granted.webinar_id, event, payload, roles=to)
+            return live_refusal(error)
         return JSONResponse(answer)
 
     async def _read_action(self, request: Request) -> tuple[Pass, LiveHandler, dict[str, Any]]:
         webinar_id = request.path_params["webinar_id"]
         granted = check_pass(self.runtime, request.headers.get("x-podium-pass", ""), webinar_id)
         if granted is None:
-            raise LiveRefused(403, "This pass is not valid.")
+            raise PassInvalid
         action = ACTIONS.get(request.path_params["action"])
         if action is None:
-            raise LiveRefused(404, "Unknown live action.")
+            raise UnknownLiveAction
         roles, handler = action
         if granted.participant.role not in roles:
-            raise LiveRefused(403, "Not allowed for your role.")
+            raise RoleNotAllowed
         try:
             data = json.loads(await request.body() or b"{}")
         except ValueError:
-            raise LiveRefused(400, "The body is not JSON.") from None
+            raise LiveBodyInvalid(reason="The body is not JSON.") from None
         if not isinstance(data, dict):
-            raise LiveRefused(400, "The body must be a JSON object.")
+            raise LiveBodyInvalid(reason="The body must be a JSON object.")
         return granted, handler, data
 
-    def running(self, session: Session, granted: Pass) -> tuple[Webinar, WebinarInstance]:
-        webinar = self._webinar(session, granted.webinar_id)
-        instance = sessions.running_instance(session, webinar)
-        if instance is None:
-            raise LiveRefused(409, "The webinar is not running.")
-        return webinar, instance
+
+# -- the live actions: (live, session, pass, JSON body) → the answer; the events they cause
+# reach the pages through the runtime's live consumers (web/live_hub.LiveFeed).
 
 
-class LiveRefused(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-Events = list[tuple[str, dict[str, Any], tuple[str, ...]]]
-EVERYONE: tuple[str, ...] = (HOST, PANELIST, ATTENDEE)
-STAFF: tuple[str, ...] = (HOST, PANELIST)
-
-
-def start(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> tuple[Any, Events]:
-    webinar = live._webinar(session, granted.webinar_id)
-    instance = sessions.start_instance(
+def start(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> dict[str, Any]:
+    webinar = live.webinar(session, granted.webinar_id)
+    instance = instances.start_instance(
         session, webinar, ids=live.runtime.context.issuer.ids, now=live._now()
     )
-    return {"uuid": instance.uuid, "status": "live"}, [
-        ("started", {"uuid": instance.uuid}, EVERYONE)
-    ]
+    return {"uuid": instance.uuid, "status": "live"}
 
 
-def end(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> tuple[Any, Events]:
-    webinar = live._webinar(session, granted.webinar_id)
+def end(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> dict[str, Any]:
+    webinar = live.webinar(session, granted.webinar_id)
     webinars.end_webinar(session, webinar, now=live._now())
-    return {"status": "ended"}, [("ended", {}, EVERYONE)]
+    return {"status": "ended"}
 
 
 def create_poll(
     live: Live, session: Session, granted: Pass, data: dict[str, Any]
-) -> tuple[Any, Events]:
-    webinar = live._webinar(session, granted.webinar_id)
+) -> dict[str, Any]:
+    webinar = live.webinar(session, granted.webinar_id)
     title, questions = polls.parse_poll(data)
     poll = polls.create_poll(session, webinar, title, questions, now=live._now())
-    return {"poll_id": poll.id}, []
+    return {"poll_id": poll.id}
 
 
 def launch_poll(
     live: Live, session: Session, granted: Pass, data: dict[str, Any]
-) -> tuple[Any, Events]:
-    webinar, _instance = live.running(session, granted)
-    poll = polls.get_poll(session, webinar, _int(data.get("poll_id")))
-    shown = {"poll_id": poll.id, "title": poll.title, "questions": json.loads(poll.questions)}
-    return {"launched": poll.id}, [("poll", shown, EVERYONE)]
+) -> dict[str, Any]:
+    webinar, instance = live.running(session, granted)
+    poll = polls.launch_poll(session, webinar, instance, _int(data.get("poll_id")), now=live._now())
+    return {"launched": poll.id}
 
 
-def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> tuple[Any, Events]:
+def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     webinar, instance = live.running(session, granted)
     poll = polls.get_poll(session, webinar, _int(data.get("poll_id")))
     raw = data.get("answers")
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(a, str) for a in v) for v in raw.values()
     ):
-        raise LiveRefused(400, "answers must map each question to a list of answers.")
+        raise LiveBodyInvalid(reason="answers must map each question to a list of answers.")
     polls.vote(session, poll, instance, granted.participant, raw, now=live._now())
-    results = polls.poll_results(session, poll, instance)
-    return {"voted": poll.id}, [("results", {"poll_id": poll.id, "results": results}, (HOST,))]
+    return {"voted": poll.id}
 
 
-def ask(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> tuple[Any, Events]:
+def ask(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     _webinar, instance = live.running(session, granted)
     row = polls.ask(
         session, instance, granted.participant, str(data.get("question", "")), now=live._now()
     )
-    shown = {"question_id": row.id, "name": row.name, "question": row.question}
-    return shown, [("question", shown, STAFF)]
+    return {"question_id": row.id, "name": row.name, "question": row.question}
 
 
-def reply(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> tuple[Any, Events]:
+def reply(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     _webinar, instance = live.running(session, granted)
     row = polls.reply(
         session,
@@ -375,8 +326,7 @@ def reply(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> 
         str(data.get("answer", "")),
         now=live._now(),
     )
-    shown = {"question_id": row.id, "question": row.question, "answer": row.answer}
-    return shown, [("answer", shown, EVERYONE)]
+    return {"question_id": row.id, "question": row.question, "answer": row.answer}
 
 
 def _int(value: object) -> int:
@@ -385,16 +335,16 @@ def _int(value: object) -> int:
     number = ascii_int(value) if isinstance(value, str) else None
     if number is not None:
         return number
-    raise LiveRefused(400, "An id must be a whole number.")
+    raise LiveBodyInvalid(reason="An id must be a whole number.")
 
 
-LiveHandler = Callable[[Live, Session, Pass, dict[str, Any]], tuple[Any, Events]]
-ACTIONS: dict[str, tuple[tuple[str, ...], LiveHandler]] = {
-    "start": ((HOST,), start),
-    "end": ((HOST,), end),
-    "polls": ((HOST,), create_poll),
-    "launch": ((HOST,), launch_poll),
-    "vote": ((PANELIST, ATTENDEE), vote),
-    "ask": ((PANELIST, ATTENDEE), ask),
+LiveHandler = Callable[[Live, Session, Pass, dict[str, Any]], dict[str, Any]]
+ACTIONS: dict[str, tuple[tuple[Role, ...], LiveHandler]] = {
+    "start": ((Role.HOST,), start),
+    "end": ((Role.HOST,), end),
+    "polls": ((Role.HOST,), create_poll),
+    "launch": ((Role.HOST,), launch_poll),
+    "vote": ((Role.PANELIST, Role.ATTENDEE), vote),
+    "ask": ((Role.PANELIST, Role.ATTENDEE), ask),
     "reply": (STAFF, reply),
 }

@@ -99,12 +99,7 @@ class OutboxPage:
         try:
             self.authorize(request)
         except ZoomError as error:
-            return self.pages.render(
-                request,
-                "error.html",
-                {"title": "Not allowed here", "message": str(error)},
-                status=error.status,
-            )
+            return self.pages.refused(request, error)
         from podium.mail.render import render
 
         status = request.query_params.get("status") or None

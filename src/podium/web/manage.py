@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from podium.api import envelope
 from podium.db.models import Poll
-from podium.errors import InvalidCredentials, InvalidParameter, ZoomError
-from podium.services import accounts, polls, webinars
+from podium.errors import InvalidParameter, ZoomError
+from podium.services import accounts, lookup, polls
+from podium.web.errors import management_refusal
 from podium.web.forms import read_body
 from podium.web.runtime import Runtime
 
@@ -32,12 +32,6 @@ UNAUTHORIZED = {"WWW-Authenticate": 'Basic realm="podium"'}
 
 def poll_json(poll: Poll) -> dict[str, Any]:
     return {"id": poll.id, "title": poll.title, "questions": json.loads(poll.questions)}
-
-
-def refused(error: ZoomError, status: int) -> Response:
-    """The v1 envelope (api/envelope.py renders it), with this endpoint's HTTP status."""
-    body, _status, headers = envelope.render(error)
-    return JSONResponse(body, status, headers=headers)
 
 
 class Manage:
@@ -79,7 +73,7 @@ class Manage:
                 body = await read_body(request, limit=self.runtime.settings.max_body_bytes)
                 data = json.loads(body or b"null")
             except ZoomError as error:
-                return refused(error, error.status)
+                return management_refusal(error)
             except ValueError:
                 data = None
         webinar_id = request.path_params["webinar_id"]
@@ -90,7 +84,7 @@ class Manage:
             account_id = accounts.authenticate(
                 session, key, secret, key=self.runtime.context.issuer.key
             )
-            webinar = webinars.get_webinar(session, account_id, webinar_id)
+            webinar = lookup.find_webinar(session, webinar_id, account_id=account_id)
             if request.method == "GET":
                 return 200, {"polls": [poll_json(p) for p in polls.list_polls(session, webinar)]}
             if data is None:
@@ -101,5 +95,5 @@ class Manage:
         try:
             status, answer = self.runtime.run(work, writes=request.method == "POST")
         except ZoomError as error:
-            return refused(error, 401 if isinstance(error, InvalidCredentials) else 400)
+            return management_refusal(error)
         return JSONResponse(answer, status)

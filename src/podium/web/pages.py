@@ -20,17 +20,17 @@ from starlette.templating import Jinja2Templates
 
 from podium.api.params import Params, known_timezones
 from podium.api.registrant_params import read_attendee
+from podium.codes import RegistrationType, WebinarType
 from podium.db.models import Webinar
 from podium.errors import ZoomError
-from podium.services import registrants, webinars
-from podium.services.registrants import CHOOSE_OCCURRENCES, EACH_OCCURRENCE
-from podium.services.schedules import RECURRING_FIXED_TIME, occurrence_key
+from podium.services import lookup, registration
+from podium.services.schedules import occurrence_key
+from podium.web.errors import PRIVATE, page_refusal
 from podium.web.forms import body_params
 from podium.web.runtime import Runtime
 
 CSRF_COOKIE = "podium_csrf"
 FORM_FIELDS = ("first_name", "last_name", "email", "org", "job_title", "comments")
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,10 @@ class Pages:
         }
         return self.render(request, "error.html", context, status=404)
 
-    def refused(self, request: Request, reason: str) -> Response:
-        context = {"title": "This link does not open the webinar", "message": reason}
-        return self.render(request, "error.html", context, status=403, headers=PRIVATE)
+    def refused(self, request: Request, error: ZoomError) -> Response:
+        """A person's request refused: the page says why, with the error's status."""
+        context, status, headers = page_refusal(error)
+        return self.render(request, "error.html", context, status=status, headers=headers)
 
     def new_csrf_cookie(self, request: Request) -> str:
         return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
@@ -115,10 +116,10 @@ class Pages:
         self, session: Session, webinar_id: str
     ) -> tuple[Webinar, list[OccurrenceChoice]]:
         now = self.runtime.context.clock.now()
-        webinar = webinars.get_open_webinar(session, webinar_id, now=now)
+        webinar = lookup.find_webinar(session, webinar_id, account_id=None, open_at=now)
         choices = []
-        per_occurrence = webinar.registration_type in (EACH_OCCURRENCE, CHOOSE_OCCURRENCES)
-        if webinar.type == RECURRING_FIXED_TIME and per_occurrence:
+        per_occurrence = RegistrationType(webinar.registration_type).is_per_occurrence
+        if webinar.type == WebinarType.RECURRING_FIXED_TIME and per_occurrence:
             choices = [
                 OccurrenceChoice(occurrence_key(o), local_time(o.start_at, webinar.timezone))
                 for o in webinar.occurrences
@@ -187,7 +188,7 @@ class Pages:
 
         def work(session: Session) -> tuple[str, str]:
             webinar, _choices = self._open_webinar(session, webinar_id)
-            registration = registrants.register(
+            registered = registration.register(
                 session,
                 webinar,
                 read_attendee(params),
@@ -195,7 +196,7 @@ class Pages:
                 issuer=self.runtime.context.issuer,
                 now=self.runtime.context.clock.now(),
             )
-            person = registration.registrant
+            person = registered.registrant
             token = self.runtime.context.issuer.link_token(person.token_nonce)
             return person.status, self.runtime.context.urls.personal_url(webinar.id, token)
 

@@ -11,17 +11,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from podium.api.webinar_params import valid_email
+from podium.codes import ApprovalType, Role
 from podium.db.models import Webinar
-from podium.errors import ZoomError
-from podium.services import polls, reports, sessions, webinars
-from podium.services.links import LinkRefused, admit
+from podium.errors import LinkRefused, WebinarNotFound, ZoomError
+from podium.services import instances, lookup, polls, reports
+from podium.services.instances import Participant
+from podium.services.links import admit
 from podium.services.rooms import check_entry, check_password
-from podium.services.sessions import Participant
 from podium.services.tokens import zak_expiry
-from podium.services.webinars import NO_REGISTRATION
+from podium.web.errors import PRIVATE
 from podium.web.forms import body_params
-from podium.web.live import HOST, issue_pass
-from podium.web.pages import PRIVATE, Pages
+from podium.web.live import issue_pass
+from podium.web.pages import Pages
 
 ROOM_HOURS = 12
 
@@ -42,10 +43,10 @@ class Rooms:
         ]
 
     def _webinar(self, session: Session, webinar_id: str) -> Webinar | None:
-        number = webinars.webinar_number(webinar_id)
-        if number is None:
+        try:
+            return lookup.find_webinar(session, webinar_id, account_id=None)
+        except WebinarNotFound:
             return None
-        return session.execute(webinars.select_live_webinar(number)).scalar_one_or_none()
 
     def room(self, request: Request, webinar: Webinar, participant: Participant) -> Response:
         token = issue_pass(self.runtime, webinar.id, participant, ROOM_HOURS)
@@ -64,7 +65,7 @@ class Rooms:
         now = self.runtime.context.clock.now()
         if expires <= now:
             raise LinkRefused("This start link has expired: get a new one with webinar/get.")
-        instance = sessions.running_instance(session, webinar)
+        instance = instances.running_instance(session, webinar)
         return {
             "webinar": webinar,
             "expires": expires,
@@ -82,9 +83,9 @@ class Rooms:
                 lambda s: self._console_context(s, webinar_id, zak), writes=False
             )
         except LinkRefused as refusal:
-            return self.pages.refused(request, refusal.reason)
+            return self.pages.refused(request, refusal)
         webinar: Webinar = context["webinar"]
-        host = Participant(role=HOST, name="Host", email=webinar.host.email)
+        host = Participant(role=Role.HOST, name="Host", email=webinar.host.email)
         expires: datetime = context["expires"]
         hours = (expires - self.runtime.context.clock.now()).total_seconds() / 3600
         context["pass"] = issue_pass(self.runtime, webinar.id, host, hours)
@@ -98,7 +99,7 @@ class Rooms:
         )
         if webinar is None:
             return self.pages.not_found(request)
-        if webinar.approval_type != NO_REGISTRATION:
+        if webinar.approval_type != ApprovalType.NO_REGISTRATION:
             registration_url = self.runtime.context.urls.registration_url(webinar.id)
             return self.pages.render(
                 request,
@@ -128,18 +129,20 @@ class Rooms:
                 )
             )
         except ZoomError as error:
-            return self.pages.refused(request, str(error))
+            return self.pages.refused(request, error)
         if not self.pages.csrf_ok(request, form.get("csrf", "")):
-            return self.pages.refused(request, "This form expired or came from another site.")
+            return self.pages.refused(
+                request, LinkRefused("This form expired or came from another site.")
+            )
         webinar = self.runtime.run(
             lambda s: self._webinar(s, request.path_params["webinar_id"]), writes=False
         )
-        if webinar is None or webinar.approval_type != NO_REGISTRATION:
+        if webinar is None or webinar.approval_type != ApprovalType.NO_REGISTRATION:
             return self.pages.not_found(request)
         try:
             participant = self._walk_in(webinar, form)
-        except (LinkRefused, ZoomError) as refusal:
-            message = refusal.reason if isinstance(refusal, LinkRefused) else str(refusal)
+        except ZoomError as refusal:
+            message = str(refusal)
             return self.pages.render(
                 request,
                 "join.html",
@@ -160,7 +163,7 @@ class Rooms:
         email = valid_email(form.get("email", "").strip(), "email")
         check_entry(webinar, email)
         check_password(webinar, form.get("password", ""))
-        return Participant(role="attendee", name=name, email=email)
+        return Participant(role=Role.ATTENDEE, name=name, email=email)
 
     # -- personal links ----------------------------------------------------------------------
 
@@ -180,10 +183,11 @@ class Rooms:
                 email=admission.email,
                 registrant_pk=admission.registrant_pk,
                 panelist_pk=admission.panelist_pk,
+                registrant_id=admission.registrant_id,
             )
 
         try:
             webinar, participant = self.runtime.run(enter, writes=False)
         except LinkRefused as refusal:
-            return self.pages.refused(request, refusal.reason)
+            return self.pages.refused(request, refusal)
         return self.room(request, webinar, participant)

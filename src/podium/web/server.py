@@ -19,7 +19,7 @@ from podium.api.seed import seed
 from podium.clock import VirtualClock
 from podium.db import migrate
 from podium.db.transfer import reset_everything
-from podium.services import simulation, webinars
+from podium.services import lookup, simulation
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.faults import FaultRule, Faults
@@ -219,7 +219,7 @@ class PodiumServer:
         context = self.runtime.context
 
         def work(session: Session) -> list[dict[str, Any]]:
-            webinar = webinars.find_webinar_anywhere(session, str(webinar_id))
+            webinar = lookup.find_webinar(session, webinar_id, account_id=None)
             return simulation.simulate(
                 session, webinar, parsed, ids=context.issuer.ids, now=context.clock.now()
             )

@@ -13,7 +13,6 @@ import json
 import logging
 import time
 from collections.abc import Iterator
-from functools import partial
 from importlib.resources import files
 from typing import Any
 
@@ -25,14 +24,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from podium.api import envelope
-from podium.api.actions import ACTIONS, run_action
+from podium.api.actions import ACTIONS, dispatch
 from podium.api.params import Params
 from podium.errors import MethodNotAllowed, UnknownAction, ZoomError
 from podium.web.faults import FaultRule, Faults
 from podium.web.forms import parse_body, parse_urlencoded, receive_body
 from podium.web.journal import Journal, redact
 from podium.web.limits import RateLimits
-from podium.web.live import LiveHub
 from podium.web.runtime import Runtime
 
 log = logging.getLogger("podium.v1")
@@ -128,14 +126,12 @@ class V1Api:
     def __init__(
         self,
         runtime: Runtime,
-        hub: LiveHub,
         limits: RateLimits | None = None,
         *,
         journal: Journal,
         faults: Faults,
     ) -> None:
         self.runtime = runtime
-        self.hub = hub
         self.limits = limits
         self.journal = journal
         self.faults = faults
@@ -207,16 +203,12 @@ class V1Api:
         rule = self.faults.pick(name)
         if rule is not None and await misbehave(rule):
             return None
-        if action.shortcut is not None and not action.writes:
-            shortcut = partial(action.shortcut, params, self.context)
-            answer = self.runtime.read(shortcut)
+        plan = dispatch(action, params, self.context)
+        if plan.first is not None:
+            answer = self.runtime.read(plan.first)
             if answer is not None:
                 return answer
-        work = partial(run_action, action, params, self.context)
-        answer = await self.runtime.transact(work, writes=action.writes)
-        if name == "webinar/end":  # every live page hears it, after the commit
-            self.hub.publish(int(answer["id"]), "ended", {})
-        return answer
+        return await self.runtime.transact(plan.work, writes=plan.writes)
 
 
 class RoutedCall:

@@ -1,7 +1,10 @@
 """Every error Podium reports, as data: a code, a message template and the HTTP status each
-surface gives it, per class. Four renderers turn them into answers, one per surface:
+surface gives it, per class. Five renderers turn them into answers, one per surface:
 `api/envelope.py` (v1: the envelope, HTTP `status`, 200 for most), `web/errors.py` (the JSON
-surfaces — management API, live actions — and the HTML pages: HTTP `http_status`).
+surfaces — management API, live actions — and the HTML pages: HTTP `http_status`) and
+`api/v2/errors.py` (v2: `{"code", "message"[, "errors"]}`, HTTP `v2_status`, else
+`http_status`; `v2_code` and `v2_message` where the v2 dialect says it otherwise; the
+token endpoint's `{"reason", "error"}`).
 
     ZoomError                      v1: HTTP 200 unless a class says otherwise; else 400
     ├── MissingParameter           300 "<name> is required."
@@ -18,6 +21,22 @@ surfaces — management API, live actions — and the HTML pages: HTTP `http_sta
     ├── CapacityReached            3035
     ├── WebinarOver                3038
     ├── RateLimited                403, HTTP 429
+    ├── ValidationFailed           300, HTTP 400 (v2: a body or query its model refused)
+    ├── RegistrantNotFound         3000, HTTP 404
+    ├── PanelistNotFound           3000, HTTP 404
+    ├── PollNotFound               3000, HTTP 404
+    ├── PageTokenInvalid           300 next_page_token invalid or expired
+    ├── BatchNotAllowed            300 batch registration of a webinar that is not type 5
+    ├── AccessTokenRefused         124, HTTP 401 (v2 bearer tokens)
+    │   ├── AccessTokenInvalid     missing or unknown
+    │   ├── AccessTokenExpired
+    │   └── AccessTokenInQuery
+    ├── OAuthRefused               POST /oauth/token: HTTP 400 {"reason", "error"}
+    │   ├── InvalidClient
+    │   ├── UnsupportedGrantType
+    │   └── InvalidAccountId
+    ├── ApiRateLimited             429, HTTP 429 (v2: Zoom's per-second limits, opt-in)
+    ├── GuessingThrottled          429, HTTP 429 (an address that keeps sending bad tokens)
     ├── InjectedError              code, message and status of a sandbox fault rule
     ├── ManagementError            /podium/api only; the HTTP status is the code
     │   ├── AdminTokenRequired     401
@@ -38,7 +57,9 @@ surfaces — management API, live actions — and the HTML pages: HTTP `http_sta
         ├── UnknownAction
         ├── MethodNotAllowed
         ├── BodyTooLarge
-        ├── UnsupportedContentType (HTTP 200, code 300: the client's fault, v1-style)
+        ├── UnsupportedContentType (HTTP 200, code 300: the client's fault, v1-style; v2 415)
+        ├── InvalidJson            v2: a body that is not a JSON object
+        ├── MethodNotAllowedHere   v2: 405 with the path's methods in Allow
         ├── StorageUnavailable     HTTP 503 + Retry-After: the database is unavailable
         └── InternalError
 
@@ -57,6 +78,11 @@ class ZoomError(Exception):
     message: ClassVar[str]
     status: ClassVar[int] = 200  # v1 reports errors inside an HTTP 200
     http_status: ClassVar[int] = 400  # REST-style surfaces: JSON APIs and pages
+    # The v2 dialect (api/v2/errors.py), where it differs: None means code, message and
+    # http_status above.
+    v2_code: ClassVar[int | None] = None
+    v2_message: ClassVar[str | None] = None
+    v2_status: ClassVar[int | None] = None
 
     def __init__(self, **context: object) -> None:
         self.context = context
@@ -68,12 +94,17 @@ class ZoomError(Exception):
         return {}
 
 
+VALIDATION_FAILED = "Validation Failed."
+
+
 class MissingParameter(ZoomError):
     code, message = 300, "{name} is required."
+    v2_message = VALIDATION_FAILED  # v2 names the field in "errors"
 
 
 class InvalidParameter(ZoomError):
     code, message = 300, "Invalid parameter: {name}. {reason}"
+    v2_message = VALIDATION_FAILED
 
 
 class MissingCredentials(ZoomError):
@@ -87,10 +118,15 @@ class InvalidCredentials(ZoomError):
 class WebinarNotEnabled(ZoomError):
     code = 200
     message = "Cannot use webinar API, you need to enable webinar for this user: {host_id}"
+    v2_message = (
+        "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars "
+        "for this user: {host_id}."
+    )
 
 
 class UserNotExist(ZoomError):
     code, message, http_status = 1001, "User not exist: {host_id}", 404
+    v2_message = "User does not exist: {host_id}."
 
 
 class ManualApprovalRequired(ZoomError):
@@ -99,14 +135,17 @@ class ManualApprovalRequired(ZoomError):
 
 class RegistrationNotRequired(ZoomError):
     code, message = 3000, "This Webinar has not registration required: {webinar_id}"
+    v2_message = "This webinar does not have registration as required: {webinar_id}."
 
 
 class InvalidOccurrence(ZoomError):
     code, message = 3000, "Invalid occurrence_id: {value}"
+    v2_code, v2_message = 300, "Invalid occurrence ID: {value}."
 
 
 class WebinarNotFound(ZoomError):
     code, message, http_status = 3001, "Webinar {webinar_id} not found or expired.", 404
+    v2_message = "Webinar does not exist: {webinar_id}."
 
 
 class WebinarNotEnded(ZoomError):
@@ -132,14 +171,114 @@ class RateLimited(ZoomError):
 
 
 class InjectedError(ZoomError):
-    """A fault the sandbox was told to inject: the rule gives code, message and status."""
+    """A fault the sandbox was told to inject: the rule gives code, message and status
+    (v2: the rule's HTTP status, 400 when it gives none)."""
 
     code, message = 0, "{message}"
 
-    def __init__(self, *, code: int, message: str, status: int) -> None:
+    def __init__(
+        self, *, code: int, message: str, status: int, v2_status: int | None = None
+    ) -> None:
         super().__init__(message=message)
         self.code = code  # type: ignore[misc]
         self.status = self.http_status = status  # type: ignore[misc]
+        self.v2_status = v2_status or 400  # type: ignore[misc]
+
+
+class ValidationFailed(ZoomError):
+    """A v2 request whose body or query its declared model refused; `errors` names each
+    field: [{"field": "settings.approval_type", "message": "…"}]."""
+
+    code, message = 300, VALIDATION_FAILED
+
+
+class RegistrantNotFound(ZoomError):
+    code, message, http_status = 3000, "Registrant {registrant_id} was not found.", 404
+
+
+class PanelistNotFound(ZoomError):
+    code, message, http_status = 3000, "Panelist {panelist_id} was not found.", 404
+
+
+class PollNotFound(ZoomError):
+    code, message, http_status = 3000, "Poll {poll_id} was not found.", 404
+
+
+class PageTokenInvalid(ZoomError):
+    code, message = 300, "The next page token is invalid or expired."
+
+
+class BatchNotAllowed(ZoomError):
+    code, message = 300, "Batch registration is only for webinars of type 5: {webinar_id}."
+
+
+class AccessTokenRefused(ZoomError):
+    """A v2 call whose bearer token does not let it in (Zoom's 401, code 124)."""
+
+    code, http_status = 124, 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="podium"'}
+
+
+class AccessTokenInvalid(AccessTokenRefused):
+    message = "Invalid access token."
+
+
+class AccessTokenExpired(AccessTokenRefused):
+    message = "Access token is expired."
+
+
+class AccessTokenInQuery(AccessTokenRefused):
+    message = "Invalid access token, this access token is not supported as query parameter string."
+
+
+class OAuthRefused(ZoomError):
+    """POST /oauth/token refused: HTTP 400 {"reason": message, "error": oauth_error}."""
+
+    oauth_error: ClassVar[str]
+
+
+class InvalidClient(OAuthRefused):
+    code, message, oauth_error = 4702, "Invalid client_id or client_secret", "invalid_client"
+
+
+class UnsupportedGrantType(OAuthRefused):
+    code, message, oauth_error = 4705, "unsupported grant type", "unsupported_grant_type"
+
+
+class InvalidAccountId(OAuthRefused):
+    code, message, oauth_error = 4700, "Invalid account_id: {account_id}", "invalid_request"
+
+
+class ApiRateLimited(ZoomError):
+    """Zoom's per-second limit of a rate-limit category (v2, opt-in)."""
+
+    code = http_status = 429
+    message = "You have reached the maximum per-second rate limit for this API. Try again later."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Category": str(self.context["category"]),
+            "X-RateLimit-Type": "QPS",
+            "X-RateLimit-Limit": str(self.context["limit"]),
+            "X-RateLimit-Remaining": "0",
+            "Retry-After": str(self.context["retry_after"]),
+        }
+
+
+class GuessingThrottled(ZoomError):
+    """An address that sent too many unknown tokens or client credentials: every token
+    check from it waits (HTTP 429) until its window has room again."""
+
+    code = http_status = 429
+    message = "Too many invalid credentials from this address. Try again later."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.context["retry_after"])}
 
 
 class ManagementError(ZoomError):
@@ -267,6 +406,21 @@ class UnsupportedContentType(TransportError):
         "Invalid parameter: Content-Type. Send application/x-www-form-urlencoded "
         "or multipart/form-data, not {content_type}."
     )
+    v2_status = 415
+    v2_message = "Unsupported Content-Type: send application/json, not {content_type}."
+
+
+class InvalidJson(TransportError):
+    code, message = 300, "Request Body should be a valid JSON object."
+
+
+class MethodNotAllowedHere(TransportError):
+    code = status = http_status = 405
+    message = "Method {method} is not allowed here."
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Allow": str(self.context["allow"])}
 
 
 class MalformedBody(TransportError):

@@ -14,6 +14,7 @@ Events hold plain values (facts), never ORM objects: they outlive the transactio
     PanelistAdded
     ParticipantJoined, ParticipantLeft                 a live connection opened or closed
     PollLaunched, PollAnswered, QuestionAsked, QuestionAnswered   (live pages only)
+    KeysRevoked                                        an account's key pairs were rotated
 
 Imports nothing of Podium's but the codes.
 """
@@ -113,6 +114,14 @@ class ParticipantFacts:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     at: datetime  # when it happened, on the server clock
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeysRevoked(Event):
+    """Every earlier API key pair of the account stopped working (a rotation), and with
+    them the v2 access tokens they obtained."""
+
+    account_id: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

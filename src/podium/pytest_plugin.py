@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
     """A real sandbox Podium server for the whole test session, on a temporary SQLite file:
-    `.base_url`, `.url(path)`, `.reset()`, `.clock`, `.calls()`, `.inject()`, `.simulate()`,
-    `.seed()`."""
+    `.base_url` (v1), `.v2_url` and `.token(account)` (v2), `.url(path)`, `.reset()`,
+    `.clock`, `.calls()`, `.inject()`, `.simulate()`, `.seed()`."""
     from podium.settings import Settings
     from podium.web.server import PodiumServer
 

@@ -103,6 +103,23 @@ class ApiCredential(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+class OAuthToken(Base):
+    """A v2 access token (Server-to-Server OAuth), kept only as HMAC-SHA-256 under the
+    instance key. It lets its account in until `expires_at` on the server clock, and dies
+    with the key pair that obtained it (rotation revokes the pair)."""
+
+    __tablename__ = "oauth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    credential_id: Mapped[int] = mapped_column(
+        ForeignKey("api_credentials.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Webinar(Base):
     __tablename__ = "webinars"
     __table_args__ = (
@@ -174,6 +191,7 @@ class Panelist(Base):
     __table_args__ = (UniqueConstraint("webinar_seq", "email_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    panelist_id: Mapped[str] = mapped_column(String(32), unique=True)  # public (v2 `id`)
     webinar_seq: Mapped[int] = mapped_column(ForeignKey("webinars.seq", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(320))

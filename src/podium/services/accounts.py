@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from podium.db.models import Account, ApiCredential, InstanceSecret, User
 from podium.errors import InvalidCredentials, KeyInUse, NotFound, UserNotExist, WebinarNotEnabled
+from podium.events import KeysRevoked
 from podium.ids import Ids
+from podium.services.events import record
 from podium.services.tokens import hash_api_secret, secret_matches
 from podium.text import has_control
 
@@ -128,12 +130,13 @@ def rotate_key(
     )
     pair = _issue_key(session, account_id, key=key, ids=ids, now=now)
     session.flush()
+    record(session, KeysRevoked(account_id=account_id, at=now))
     return pair
 
 
 @cache
-def _credential_query() -> Select[int, bytes]:
-    return select(ApiCredential.account_id, ApiCredential.secret_hash).where(
+def _credential_query() -> Select[int, int, bytes]:
+    return select(ApiCredential.id, ApiCredential.account_id, ApiCredential.secret_hash).where(
         ApiCredential.api_key == bindparam("api_key"), ApiCredential.revoked_at.is_(None)
     )
 
@@ -162,13 +165,21 @@ def authenticate(session: Session, api_key: str, api_secret: str, *, key: bytes)
     would cost several times more here). A key with control characters cannot exist (and
     PostgreSQL refuses NUL in a query): it is looked up as no key at all.
     """
+    return check_key_pair(session, api_key, api_secret, key=key)[1]
+
+
+def check_key_pair(
+    session: Session, api_key: str, api_secret: str, *, key: bytes
+) -> tuple[int, int]:
+    """(credential id, account id) of a live key pair (InvalidCredentials otherwise): the
+    v1 API's authentication and the v2 token endpoint's client check."""
     row = None
     if not has_control(api_key):
         row = session.connection().execute(_credential_query(), {"api_key": api_key}).first()
     stored = row.secret_hash if row is not None else _DECOY_HASH
     if not secret_matches(key, api_secret, stored) or row is None:
         raise InvalidCredentials
-    return int(row.account_id)
+    return int(row.id), int(row.account_id)
 
 
 def find_host(session: Session, account_id: int, host_id: str) -> Host:
@@ -183,6 +194,22 @@ def find_host(session: Session, account_id: int, host_id: str) -> Host:
     if not row.has_webinar:
         raise WebinarNotEnabled(host_id=host_id)
     return Host(row.id, row.account_id, row.host_id, row.email)
+
+
+def find_user(session: Session, account_id: int, user: str) -> Host:
+    """A v2 `userId`: `me` (the account's owner, its first user), a user's id or e-mail;
+    another account's user does not exist (1001)."""
+    query = select(User.host_id).where(User.account_id == account_id)
+    if user == "me":
+        query = query.order_by(User.id).limit(1)
+    elif "@" in user:
+        query = query.where(func.lower(User.email) == user.lower())
+    else:
+        query = query.where(User.host_id == user)
+    host_id = None if has_control(user) else session.execute(query).scalar()
+    if host_id is None:
+        raise UserNotExist(host_id=user[:64])
+    return find_host(session, account_id, host_id)
 
 
 def set_capacity(session: Session, account_id: int, capacity: int) -> Account:

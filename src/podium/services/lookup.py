@@ -18,11 +18,12 @@ from sqlalchemy import Connection, Row, Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from podium.codes import ApprovalType, WebinarType
-from podium.db.models import ApiCredential, Occurrence, User, Webinar
+from podium.db.models import ApiCredential, Occurrence, User, Webinar, WebinarInstance
 from podium.db.plain import PlainQuery
 from podium.errors import WebinarNotFound
 from podium.numbers import ascii_int
 from podium.services.schedules import is_over_clause
+from podium.text import has_control
 
 MAX_WEBINAR_ID = 99_999_999_999
 
@@ -62,6 +63,35 @@ def find_webinar(
         webinar = session.execute(query).scalar_one_or_none()
         if webinar is not None:
             return webinar
+    raise WebinarNotFound(webinar_id=text[:40])
+
+
+MAX_UUID = 64
+
+
+def find_webinar_or_session(
+    session: Session, reference: str, *, account_id: int
+) -> tuple[Webinar, WebinarInstance | None]:
+    """A v2 `webinarId`: a webinar's number or uuid, or one of its sessions' uuid (then
+    that session comes with it). Anything else is WebinarNotFound, other accounts' and
+    deleted webinars included."""
+    text = reference.strip()
+    if webinar_number(text) is not None:
+        return find_webinar(session, text, account_id=account_id), None
+    if text and len(text) <= MAX_UUID and not has_control(text):
+        live = (Webinar.account_id == account_id) & Webinar.deleted_at.is_(None)
+        webinar = session.execute(
+            select(Webinar).where(Webinar.uuid == text, live)
+        ).scalar_one_or_none()
+        if webinar is not None:
+            return webinar, None
+        found = session.execute(
+            select(Webinar, WebinarInstance)
+            .join(WebinarInstance, WebinarInstance.webinar_seq == Webinar.seq)
+            .where(WebinarInstance.uuid == text, live)
+        ).first()
+        if found is not None:
+            return found.Webinar, found.WebinarInstance
     raise WebinarNotFound(webinar_id=text[:40])
 
 

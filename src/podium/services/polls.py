@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from podium.codes import PollQuestionType
 from podium.db.models import Poll, PollAnswer, QaQuestion, Webinar, WebinarInstance
-from podium.errors import InvalidParameter
+from podium.errors import InvalidParameter, PollNotFound
 from podium.events import PollAnswered, PollLaunched, QuestionAnswered, QuestionAsked
+from podium.numbers import ascii_int
 from podium.services.events import record
 from podium.services.instances import Participant
 from podium.text import has_control
@@ -61,6 +62,12 @@ def parse_poll(data: object) -> tuple[str, tuple[PollQuestion, ...]]:
     return title, tuple(questions)
 
 
+def _stored(questions: tuple[PollQuestion, ...]) -> str:
+    return json.dumps(
+        [{"name": q.name, "type": q.type, "answers": list(q.answers)} for q in questions]
+    )
+
+
 def create_poll(
     session: Session,
     webinar: Webinar,
@@ -69,11 +76,48 @@ def create_poll(
     *,
     now: datetime,
 ) -> Poll:
-    payload = [{"name": q.name, "type": q.type, "answers": list(q.answers)} for q in questions]
-    poll = Poll(webinar_seq=webinar.seq, title=title, questions=json.dumps(payload), created_at=now)
+    poll = Poll(webinar_seq=webinar.seq, title=title, questions=_stored(questions), created_at=now)
     session.add(poll)
     session.flush()
     return poll
+
+
+def find_poll(session: Session, webinar: Webinar, poll_id: str) -> Poll:
+    """A poll of this webinar by its public id (PollNotFound otherwise)."""
+    number = ascii_int(poll_id.strip(), max_digits=12)
+    poll = None
+    if number is not None:
+        poll = session.execute(
+            select(Poll).where(Poll.id == number, Poll.webinar_seq == webinar.seq)
+        ).scalar_one_or_none()
+    if poll is None:
+        raise PollNotFound(poll_id=poll_id[:40])
+    return poll
+
+
+def replace_poll(
+    session: Session, poll: Poll, title: str, questions: tuple[PollQuestion, ...]
+) -> None:
+    """The poll's title and questions become these (answers already given stay)."""
+    poll.title, poll.questions = title, _stored(questions)
+    session.flush()
+
+
+def delete_poll(session: Session, poll: Poll) -> None:
+    """The poll goes, with the answers given to it."""
+    session.execute(delete(Poll).where(Poll.id == poll.id))
+
+
+def answered_polls(session: Session, webinar: Webinar) -> set[int]:
+    """Ids of the webinar's polls that someone answered in a session."""
+    return set(
+        session.execute(
+            select(PollAnswer.poll_id)
+            .join(Poll, Poll.id == PollAnswer.poll_id)
+            .where(Poll.webinar_seq == webinar.seq)
+            .distinct()
+        ).scalars()
+    )
 
 
 def list_polls(session: Session, webinar: Webinar) -> list[Poll]:

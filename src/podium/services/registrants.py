@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from podium.codes import ApprovalType, RegistrantStatus, RegistrationType, WebinarType
 from podium.db.models import Occurrence, OccurrenceRegistration, Registrant, Webinar
-from podium.errors import InvalidOccurrence, InvalidParameter, ManualApprovalRequired
+from podium.errors import (
+    InvalidOccurrence,
+    InvalidParameter,
+    ManualApprovalRequired,
+    RegistrantNotFound,
+)
 from podium.events import RegistrantApproved, RegistrantCancelled, RegistrantDenied
 from podium.services.events import record, registrant_facts, webinar_facts
 from podium.services.registration import take_seat
@@ -61,6 +66,29 @@ def registrants_by_ids(
                 name=name, reason=f"{registrant_id} is not a registrant of this webinar."
             )
     return [found[registrant_id] for registrant_id in dict.fromkeys(registrant_ids)]
+
+
+def registrant_by_id(session: Session, webinar: Webinar, registrant_id: str) -> Registrant:
+    """A registrant of this webinar by public id (any status); RegistrantNotFound else."""
+    found = session.execute(
+        select(Registrant).where(
+            Registrant.webinar_seq == webinar.seq, Registrant.registrant_id == registrant_id
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise RegistrantNotFound(registrant_id=registrant_id[:64])
+    return found
+
+
+def ids_by_email(session: Session, webinar: Webinar, emails: Sequence[str]) -> dict[str, str]:
+    """Public ids of this webinar's registrants by lower-cased e-mail (those found)."""
+    keys = {email.lower() for email in emails}
+    rows = session.execute(
+        select(Registrant.email_key, Registrant.registrant_id).where(
+            Registrant.webinar_seq == webinar.seq, Registrant.email_key.in_(keys)
+        )
+    )
+    return {str(email_key): str(registrant_id) for email_key, registrant_id in rows}
 
 
 def _decided_by_host(
@@ -208,6 +236,26 @@ def list_by_status(
     """Registrants of one status (registrants/list), in registration order."""
     require_manual_approval(webinar)
     conditions = [Registrant.webinar_seq == webinar.seq, Registrant.status == status]
+    return _page(session, conditions, page, dense=False)
+
+
+def list_in_states(
+    session: Session,
+    webinar: Webinar,
+    statuses: Sequence[str],
+    occurrence_id: str | None,
+    page: Page,
+) -> tuple[int, list[Registrant]]:
+    """Registrants in any of `statuses` (of one occurrence, when given and the webinar
+    registers per occurrence), in registration order; any registration webinar."""
+    conditions: list[ColumnElement[bool]] = [
+        Registrant.webinar_seq == webinar.seq,
+        Registrant.status.in_(statuses),
+    ]
+    if occurrence_id is not None:
+        occurrence = find_occurrence(webinar, occurrence_id)
+        if RegistrationType(webinar.registration_type).is_per_occurrence:
+            conditions.append(registered_for(occurrence.id))
     return _page(session, conditions, page, dense=False)
 
 

@@ -79,13 +79,16 @@ def email_key(email: str) -> str:
     return email.lower()
 
 
-def admission(webinar: Webinar | Row[Any], now: datetime) -> RegistrantStatus:
-    """The rule: the status a registration to `webinar` gets now, or why there is none."""
+def admission(
+    webinar: Webinar | Row[Any], now: datetime, *, auto_approve: bool = False
+) -> RegistrantStatus:
+    """The rule: the status a registration to `webinar` gets now, or why there is none.
+    `auto_approve` (a host's batch registration) approves where the host would have to."""
     if webinar.approval_type == ApprovalType.NO_REGISTRATION:
         raise RegistrationNotRequired(webinar_id=webinar.id)
     if is_over(webinar, now):
         raise WebinarOver
-    if webinar.approval_type == ApprovalType.AUTOMATIC:
+    if webinar.approval_type == ApprovalType.AUTOMATIC or auto_approve:
         return RegistrantStatus.APPROVED
     return RegistrantStatus.PENDING
 
@@ -239,9 +242,10 @@ def register(
     occurrence_ids: Sequence[str],
     issuer: Issuer,
     now: datetime,
+    auto_approve: bool = False,
 ) -> Registration:
     """Register a person; the same e-mail again gives back the same registrant."""
-    status = admission(webinar, now)
+    status = admission(webinar, now, auto_approve=auto_approve)
     occurrences = chosen_occurrences(webinar, occurrence_ids, now)
     existing = find_registrant(session, webinar, attendee.email)
     if existing is not None:

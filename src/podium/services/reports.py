@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, func, select
@@ -21,6 +22,7 @@ from podium.db.models import (
 )
 from podium.errors import WebinarNotEnded
 from podium.services.registrants import registered_for
+from podium.services.webinars import Page
 
 
 class AttendanceLine(NamedTuple):
@@ -162,6 +164,85 @@ def _absent(webinar: Webinar, instance: WebinarInstance) -> list[ColumnElement[b
     if instance.occurrence_pk is not None and per_occurrence:
         conditions.append(registered_for(instance.occurrence_pk))
     return conditions
+
+
+class Participation(NamedTuple):
+    """One join of anyone (attendee or panelist) to a session, as v2 reports show it."""
+
+    attendance_id: int
+    name: str
+    email: str
+    registrant_id: str | None
+    joined_at: datetime
+    left_at: datetime  # a row still open counts to the session's end
+    seconds: int
+
+
+def participations(
+    session: Session, instance: WebinarInstance, page: Page
+) -> tuple[int, list[Participation]]:
+    """(every join of the session, one page of them) in join order."""
+    condition = Attendance.instance_id == instance.id
+    total = session.execute(
+        select(func.count()).select_from(Attendance).where(condition)
+    ).scalar_one()
+    left = func.coalesce(Attendance.left_at, instance.ended_at)
+    rows = session.execute(
+        select(
+            Attendance.id,
+            Attendance.name,
+            Attendance.email,
+            Registrant.registrant_id,
+            Attendance.joined_at,
+            left.label("left_at"),
+        )
+        .outerjoin(Registrant, Registrant.id == Attendance.registrant_pk)
+        .where(condition)
+        .order_by(Attendance.joined_at, Attendance.id)
+        .offset(page.offset)
+        .limit(page.size)
+    ).all()
+    found = []
+    for pk, name, email, registrant_id, joined_at, left_at in rows:
+        left_at = left_at or joined_at
+        seconds = max(int((left_at - joined_at).total_seconds()), 0)
+        found.append(Participation(pk, name, email, registrant_id, joined_at, left_at, seconds))
+    return int(total), found
+
+
+class SessionSummary(NamedTuple):
+    participants: int  # people (by e-mail) who joined
+    total_minutes: int  # every join's whole minutes, added up
+
+
+def summary(session: Session, instance: WebinarInstance) -> SessionSummary:
+    left = func.coalesce(Attendance.left_at, instance.ended_at)
+    people, minutes = session.execute(
+        select(
+            func.count(func.distinct(func.lower(Attendance.email))),
+            func.coalesce(func.sum(whole_minutes(Attendance.joined_at, left)), 0),
+        ).where(Attendance.instance_id == instance.id)
+    ).one()
+    return SessionSummary(int(people), int(minutes))
+
+
+def absentees(
+    session: Session, webinar: Webinar, instance: WebinarInstance, page: Page
+) -> tuple[int, list[Registrant]]:
+    """Approved registrants (of the session's occurrence) who did not join it, in
+    registration order: (how many, one page)."""
+    conditions = _absent(webinar, instance)
+    total = session.execute(
+        select(func.count()).select_from(Registrant).where(*conditions)
+    ).scalar_one()
+    rows = session.execute(
+        select(Registrant)
+        .where(*conditions)
+        .order_by(Registrant.position)
+        .offset(page.offset)
+        .limit(page.size)
+    ).scalars()
+    return int(total), list(rows)
 
 
 def poll_answers(session: Session, instance: WebinarInstance) -> list[PollAnswer]:

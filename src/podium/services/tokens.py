@@ -41,6 +41,12 @@ def personal_token(key: bytes, nonce: str) -> str:
     return _urlsafe(hmac.new(key, b"personal-link:" + nonce.encode(), hashlib.sha256).digest())
 
 
+def public_id(nonce: str) -> str:
+    """A public id derived from a stored random nonce (a panelist's v2 `id`): 128 bits of
+    its SHA-256, which says nothing of the nonce (nor, so, of the link made from it)."""
+    return _urlsafe(hashlib.sha256(b"public-id:" + nonce.encode()).digest()[:16])
+
+
 def token_digest(token: str) -> str:
     """How a presented token is looked up: only this digest is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -244,6 +244,28 @@ def list_webinars(
         conditions += [Webinar.approval_type != ApprovalType.NO_REGISTRATION, _upcoming(now)]
     else:
         conditions.append(Webinar.approval_type == ApprovalType.NO_REGISTRATION)
+    return _listed(session, conditions, page)
+
+
+def host_webinars(
+    session: Session, host: Host, page: Page, *, upcoming: bool, now: datetime
+) -> tuple[int, list[Webinar]]:
+    """(total, one page) of all the host's live webinars, or only those not over yet
+    (`upcoming`), in start order (webinars with no fixed time last)."""
+    conditions: list[ColumnElement[bool]] = [
+        Webinar.host_user_id == host.id,
+        Webinar.deleted_at.is_(None),
+    ]
+    if upcoming:
+        conditions.append(_upcoming(now))
+    return _listed(session, conditions, page)
+
+
+def _listed(
+    session: Session, conditions: list[ColumnElement[bool]], page: Page
+) -> tuple[int, list[Webinar]]:
+    """(total, one page) of the webinars matching `conditions`, in start order (webinars
+    with no fixed time last)."""
     total = session.execute(
         select(func.count()).select_from(Webinar).where(*conditions)
     ).scalar_one()

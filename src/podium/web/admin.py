@@ -124,11 +124,20 @@ class ClockChange:
 
 
 class Admin:
-    def __init__(self, runtime: Runtime, journal: Journal, faults: Faults, actions: frozenset[str]):
+    def __init__(
+        self,
+        runtime: Runtime,
+        journal: Journal,
+        faults: Faults,
+        actions: frozenset[str],
+        *,
+        on_reset: Callable[[], None] = lambda: None,
+    ):
         self.runtime = runtime
         self.journal = journal
         self.faults = faults
         self.actions = actions
+        self.on_reset = on_reset  # what else forgets everything (the v2 token cache)
 
     def routes(self) -> list[Route]:
         guarded = self._guarded
@@ -292,6 +301,7 @@ class Admin:
     async def reset(self, _request: Request) -> Response:
         """Everything goes: accounts, webinars, the journal and the fault rules."""
         self.runtime.run(reset_everything, writes=True)
+        self.on_reset()
         self.journal.clear()
         self.faults.clear()
         return JSONResponse({"reset": True})

@@ -30,6 +30,7 @@ from podium.web.pages import Pages
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
+from podium.web.v2 import V2_ACTIONS, V2Api
 
 
 def background(
@@ -47,20 +48,28 @@ def background(
 
 
 class Podium(Starlette):
-    """Starlette, except that a v1 call (POST /v1/…) goes straight to the v1 API: no router
-    or middleware between the socket and `V1Api.serve` on the hottest path."""
+    """Starlette, except that a v1 call (POST /v1/…), a v2 call (/v2/…) and the token
+    endpoint go straight to their API: no router or middleware between the socket and
+    `V1Api.serve` or `V2Api.serve` on the hottest paths."""
 
-    def __init__(self, api: V1Api, **options: Any) -> None:
+    def __init__(self, api: V1Api, v2: V2Api, **options: Any) -> None:
         super().__init__(**options)
         self.api = api
+        self.v2 = v2
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if scope["type"] == "http":
             path, root = scope["path"], scope.get("root_path", "")
             if root and path.startswith(root):
                 path = path[len(root) :]
-            if path.startswith("/v1/"):
+            if scope["method"] == "POST" and path.startswith("/v1/"):
                 await self.api.serve(scope, receive, send, path[4:])
+                return
+            if path.startswith("/v2/"):
+                await self.v2.serve(scope, receive, send, path[3:])
+                return
+            if path == "/oauth/token":
+                await self.v2.token(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 
@@ -81,7 +90,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     runtime.subscribe(LiveFeed(runtime, hub))
     pages = Pages(runtime)
     api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
-    admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
+    v2 = V2Api(runtime, journal=journal, faults=faults)
+    admin = Admin(
+        runtime, journal, faults, frozenset(ACTIONS) | V2_ACTIONS, on_reset=v2.forget_tokens
+    )
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
@@ -128,6 +140,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
     app = Podium(
         api,
+        v2,
         routes=routes,
         lifespan=background(runtime, hub),
         exception_handlers={404: page_not_found, 405: page_not_found},
@@ -138,4 +151,5 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app.state.hub = hub
     app.state.journal = journal
     app.state.faults = faults
+    app.state.v2 = v2
     return app

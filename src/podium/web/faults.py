@@ -41,7 +41,7 @@ class FaultRule:
         code = self.error_code if self.error_code is not None else self.http_status or 0
         status = self.http_status if self.http_status is not None else 200
         message = self.message or f"Injected fault ({code})."
-        return InjectedError(code=code, message=message, status=status)
+        return InjectedError(code=code, message=message, status=status, v2_status=self.http_status)
 
 
 def _int(data: dict[str, Any], name: str, low: int, high: int) -> int | None:

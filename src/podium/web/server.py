@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import socket
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -25,6 +29,7 @@ from podium.web.app import create_app
 from podium.web.faults import FaultRule, Faults
 from podium.web.journal import Call, Journal
 from podium.web.runtime import Runtime
+from podium.web.v2 import V2_ACTIONS, V2Api
 
 
 class ServerDidNotStart(RuntimeError):
@@ -125,6 +130,8 @@ class PodiumServer:
             server.clock.advance(days=1)                # the server's (virtual) time
             server.inject("webinar/register", error_code=3035, count=2)
             server.calls("webinar/register")            # the request journal
+            token = server.token(account)               # v2: Bearer token, at server.v2_url
+            server.inject("getWebinar", http_status=500)  # v2 faults name the operationId
     """
 
     def __init__(
@@ -144,6 +151,7 @@ class PodiumServer:
         self._runtime: Runtime | None = None
         self.root_url = ""
         self.base_url = ""
+        self.v2_url = ""
 
     @property
     def runtime(self) -> Runtime:
@@ -157,12 +165,14 @@ class PodiumServer:
         host, port = listener.getsockname()[:2]
         self.root_url = f"http://{host}:{port}"
         self.base_url = f"{self.root_url}/v1"
+        self.v2_url = f"{self.root_url}/v2"  # what a v2 client is pointed at
         self.settings = self.settings.with_public_url(self.root_url)
         runtime = Runtime.build(self.settings, clock=self.clock)
         app: Starlette = create_app(self.settings, runtime)
         self._runtime = app.state.runtime
         self._journal: Journal = app.state.journal
         self._faults: Faults = app.state.faults
+        self._v2: V2Api = app.state.v2
         config = uvicorn.Config(
             app,
             log_level="warning",
@@ -193,6 +203,7 @@ class PodiumServer:
         """Forget every account, webinar and registration (the instance key stays), the
         journal and the fault rules."""
         self.runtime.run(reset_everything, writes=True)
+        self._v2.forget_tokens()
         self._journal.clear()
         self._faults.clear()
 
@@ -203,7 +214,7 @@ class PodiumServer:
     def inject(self, action: str = "*", **rule: object) -> FaultRule:
         """A fault rule: `inject("webinar/register", error_code=3035, count=2)`; also
         `message`, `http_status`, `delay_ms`, `drop=True`, `probability`."""
-        return self._faults.add({"action": action, **rule}, frozenset(ACTIONS))
+        return self._faults.add({"action": action, **rule}, frozenset(ACTIONS) | V2_ACTIONS)
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -225,6 +236,21 @@ class PodiumServer:
             )
 
         return self.runtime.run(work, writes=True)
+
+    def token(self, account: TestAccount) -> str:
+        """A v2 access token of the account (POST /oauth/token with its key pair): send it as
+        `Authorization: Bearer <token>`. It expires an hour later on the server's clock."""
+        pair = f"{account.api_key}:{account.api_secret}".encode()
+        request = urllib.request.Request(  # noqa: S310 - our own http:// URL
+            self.url("/oauth/token"),
+            data=urllib.parse.urlencode(
+                {"grant_type": "account_credentials", "account_id": str(account.account_id)}
+            ).encode(),
+            headers={"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own URL
+            return str(json.loads(answer.read())["access_token"])
 
     def url(self, path: str = "") -> str:
         """An absolute URL on this server: `server.url("/healthz")`."""

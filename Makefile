@@ -29,7 +29,8 @@ lint: $(VENV)/dev-installed
 
 test: lint test-again
 
-# Zoom's own Node client (npm zoomus@0.1.5), driven by tests/e2e/test_zoomus_node.py.
+# The Node clients: npm zoomus@0.1.5 (v1, tests/e2e/test_zoomus_node.py) and Zoom's own SDK
+# @zoom/rivet (v2, tests/e2e/test_v2_rivet.py).
 tests/node/node_modules/.installed: tests/node/package.json tests/node/package-lock.json
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -41,6 +42,13 @@ tests/node/node_modules/.installed: tests/node/package.json tests/node/package-l
 	.venv-zoomus1/bin/python -c "import zoomus"
 	touch $@
 
+# PyPI zoomus 1.2.1 in v2 mode (Server-to-Server OAuth): a venv of its own as well.
+.venv-zoomus2/installed:
+	$(PYTHON) -m venv .venv-zoomus2
+	.venv-zoomus2/bin/pip install $(PIP_QUIET) zoomus==1.2.1 2>&1 | grep -v "^WARNING: Location" || true
+	.venv-zoomus2/bin/python -c "import zoomus"
+	touch $@
+
 # Debian's Chromium for the browser tests (Playwright drives it; its own download is blocked).
 CHROMIUM := $(shell command -v chromium 2>/dev/null)
 chromium:
@@ -49,7 +57,8 @@ ifeq ($(CHROMIUM),)
 endif
 
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
-test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed chromium
+test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed \
+		.venv-zoomus2/installed chromium
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet
@@ -67,4 +76,4 @@ soak: $(VENV)/dev-installed
 	PODIUM_STATEFUL=200x50 $(BIN)/pytest -q -p no:cacheprovider --timeout=3600 tests/fuzz
 
 clean:
-	rm -rf $(VENV) .venv-zoomus1 .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) .venv-zoomus1 .venv-zoomus2 .pytest_cache .mypy_cache .ruff_cache .coverage

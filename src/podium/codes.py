@@ -109,3 +109,19 @@ STANDARD_QUESTIONS = (
     "no_of_employees",
     "comments",
 )
+
+# The standard questions a registration form can ask (v2 `questions[].field_name`).
+QUESTION_FIELDS = ("last_name", *STANDARD_QUESTIONS)
+
+
+class CustomQuestionType(StrEnum):
+    """A host's own registration question: free text, one choice, or several."""
+
+    SHORT = "short"
+    SINGLE_RADIO = "single_radio"
+    SINGLE_DROPDOWN = "single_dropdown"
+    MULTIPLE = "multiple"
+
+    @property
+    def has_answers(self) -> bool:
+        return self is not CustomQuestionType.SHORT

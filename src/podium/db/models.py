@@ -160,6 +160,8 @@ class Webinar(Base):
     schedule_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     # iCalendar SEQUENCE of the webinar's event: raised on every change of time or cancellation.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What its registration form asks (canonical JSON, services/questions.py); "": the default.
+    registration_questions: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -32,6 +32,7 @@ from podium.errors import (
 from podium.events import RegistrantCreated
 from podium.services.events import record, registrant_facts, webinar_facts
 from podium.services.lookup import keyed_webinar
+from podium.services.questions import check_answers, questions_of
 from podium.services.schedules import find_occurrence, is_over
 from podium.services.tokens import Issuer
 
@@ -83,7 +84,8 @@ def admission(
     webinar: Webinar | Row[Any], now: datetime, *, auto_approve: bool = False
 ) -> RegistrantStatus:
     """The rule: the status a registration to `webinar` gets now, or why there is none.
-    `auto_approve` (a host's batch registration) approves where the host would have to."""
+    `auto_approve` (a host's batch registration) approves where the host would have to.
+    (What the person must answer is the form's rule: services/questions.check_answers.)"""
     if webinar.approval_type == ApprovalType.NO_REGISTRATION:
         raise RegistrationNotRequired(webinar_id=webinar.id)
     if is_over(webinar, now):
@@ -220,6 +222,7 @@ def register_new(
     if webinar.type == WebinarType.RECURRING_FIXED_TIME or webinar.known_pk is not None:
         return None
     status = admission(webinar, now)
+    check_answers(questions_of(webinar), attendee)
     try:
         values = _new_row(session.connection(), webinar, attendee, status, issuer, now)
     except IntegrityError:  # a concurrent twin (PostgreSQL): `register` finds it
@@ -246,6 +249,7 @@ def register(
 ) -> Registration:
     """Register a person; the same e-mail again gives back the same registrant."""
     status = admission(webinar, now, auto_approve=auto_approve)
+    check_answers(questions_of(webinar), attendee)
     occurrences = chosen_occurrences(webinar, occurrence_ids, now)
     existing = find_registrant(session, webinar, attendee.email)
     if existing is not None:

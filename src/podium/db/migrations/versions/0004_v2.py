@@ -1,7 +1,7 @@
 """Zoom API v2: OAuth access tokens (kept as keyed digests); public ids of panelists
 
 Revision ID: 0004_v2
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_v2"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

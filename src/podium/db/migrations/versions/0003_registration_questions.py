@@ -1,0 +1,27 @@
+"""registration questions of a webinar
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("webinars") as batch:
+        batch.add_column(
+            sa.Column("registration_questions", sa.Text(), nullable=False, server_default="")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("webinars") as batch:
+        batch.drop_column("registration_questions")

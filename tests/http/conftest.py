@@ -1,4 +1,4 @@
-"""Fixtures of the HTTP tests: the management API's client."""
+"""Fixtures of the HTTP tests: the management API's client, v2 clients."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from podium.ids import Ids
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
+from tests.conftest import AccountKeys
 from tests.http.admin_helpers import BEARER, TOKEN
+from tests.http.v2_helpers import V2, token_for
 
 
 @pytest.fixture
@@ -29,3 +31,14 @@ def admin(admin_runtime: Runtime) -> Iterator[TestClient]:
     app = create_app(admin_runtime.settings, admin_runtime)
     with TestClient(app, raise_server_exceptions=False, headers=BEARER) as client:
         yield client
+
+
+@pytest.fixture
+def v2(client: TestClient, account: AccountKeys) -> V2:
+    """A v2 client of `account`, with a token from POST /oauth/token."""
+    return V2(client, token_for(client, account))
+
+
+@pytest.fixture
+def other_v2(client: TestClient, other_account: AccountKeys) -> V2:
+    return V2(client, token_for(client, other_account))

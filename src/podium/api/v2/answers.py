@@ -8,7 +8,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from podium.codes import ApprovalType, PollQuestionType, RegistrationType, WebinarType
+from podium.codes import (
+    ApprovalType,
+    CustomQuestionType,
+    PollQuestionType,
+    RegistrationType,
+    WebinarType,
+)
 
 RegistrantState = Literal["approved", "pending", "denied"]
 
@@ -185,6 +191,23 @@ class BatchItem(Answer):
 
 class BatchAnswer(Answer):
     registrants: list[BatchItem]
+
+
+class StandardQuestion(Answer):
+    field_name: str
+    required: bool
+
+
+class CustomQuestion(Answer):
+    title: str
+    type: CustomQuestionType
+    required: bool
+    answers: list[str]
+
+
+class Questions(Answer):
+    questions: list[StandardQuestion]
+    custom_questions: list[CustomQuestion]
 
 
 class Panelist(Answer):

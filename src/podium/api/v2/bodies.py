@@ -36,11 +36,20 @@ from podium.api.webinar_params import (
     RECORD_OPTIONS,
     valid_email,
 )
-from podium.codes import ApprovalType, PollQuestionType, RegistrationType, WebinarType
+from podium.codes import (
+    QUESTION_FIELDS,
+    ApprovalType,
+    CustomQuestionType,
+    PollQuestionType,
+    RegistrationType,
+    WebinarType,
+)
 from podium.errors import InvalidParameter
 from podium.recurrence import MAX_INTERVAL, MAX_OCCURRENCES
 from podium.services.panelists import MAX_PANELISTS
 from podium.services.polls import MAX_ANSWERS, MAX_QUESTIONS
+from podium.services.questions import MAX_ANSWERS as MAX_CHOICES
+from podium.services.questions import MAX_CUSTOM_QUESTIONS as MAX_FORM_QUESTIONS
 
 MAX_PAGE_SIZE = 300
 MAX_BATCH = 30  # registrants of one batch, of one status change; panelists of one call
@@ -279,6 +288,28 @@ class BatchRegistrant(Body):
 class BatchBody(Body):
     auto_approve: bool = False
     registrants: list[BatchRegistrant] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class StandardQuestionBody(Body):
+    field_name: Annotated[str, OneOf(QUESTION_FIELDS)]
+    required: bool = False
+
+
+class CustomQuestionBody(Body):
+    title: Annotated[str, _text(300, min_length=1)]
+    type: CustomQuestionType
+    required: bool = False
+    answers: list[Annotated[str, _text(300, min_length=1)]] = Field(
+        default_factory=list, max_length=MAX_CHOICES
+    )
+
+
+class QuestionsBody(Body):
+    """The registration form: which standard fields are asked (and required), and the
+    host's own questions. A list left out stays as it is."""
+
+    questions: list[StandardQuestionBody] | None = Field(None, max_length=len(QUESTION_FIELDS))
+    custom_questions: list[CustomQuestionBody] | None = Field(None, max_length=MAX_FORM_QUESTIONS)
 
 
 # -- panelists and polls ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from podium.api.v2.bodies import (
     BatchBody,
     BatchRegistrant,
     OccurrenceQuery,
+    QuestionsBody,
     RegistrantBody,
     RegistrantsQuery,
     RegistrantStatusBody,
@@ -20,7 +21,7 @@ from podium.api.v2.paging import paging, window
 from podium.codes import PROFILE_TEXT_FIELDS
 from podium.db.models import Webinar
 from podium.errors import InvalidParameter, MissingParameter
-from podium.services import batch, lookup, registrants, registration
+from podium.services import batch, lookup, questions, registrants, registration
 from podium.services.registration import Attendee
 
 
@@ -142,6 +143,40 @@ def update_registrants_status(call: V2Call) -> Answer:
             occurrence_id=query.occurrence_id,
             now=call.now,
         )
+    return None
+
+
+def _questions(form: questions.RegistrationQuestions) -> Answer:
+    return {
+        "questions": [{"field_name": q.field_name, "required": q.required} for q in form.standard],
+        "custom_questions": [
+            {"title": q.title, "type": q.type, "required": q.required, "answers": list(q.answers)}
+            for q in form.custom
+        ],
+    }
+
+
+def get_questions(call: V2Call) -> Answer:
+    return _questions(questions.questions_of(_webinar(call)))
+
+
+def update_questions(call: V2Call) -> Answer:
+    body: QuestionsBody = call.body
+    webinar = _webinar(call)
+    current = questions.questions_of(webinar)
+    standard = current.standard
+    if body.questions is not None:
+        standard = tuple(
+            questions.StandardQuestion(q.field_name, q.required) for q in body.questions
+        )
+    custom = current.custom
+    if body.custom_questions is not None:
+        custom = tuple(
+            questions.CustomQuestion(q.title, q.type, q.required, tuple(q.answers))
+            for q in body.custom_questions
+        )
+    form = questions.validated(standard, custom)
+    questions.set_questions(call.session, webinar, form, now=call.now)
     return None
 
 

@@ -47,7 +47,12 @@ def test_token_is_issued_and_stored_only_as_a_keyed_digest(
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
     token = body.pop("access_token")
-    assert body == {"token_type": "bearer", "expires_in": 3600, "scope": SCOPES, "api_url": PUBLIC_URL}
+    assert body == {
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "scope": SCOPES,
+        "api_url": PUBLIC_URL,
+    }
     assert len(token) == 43  # 256 random bits, URL-safe base64
     [row] = stored_tokens(session)
     assert row.digest == token_digest(runtime.context.issuer.key, token)
@@ -115,9 +120,7 @@ def test_token_endpoint_takes_only_post(client: TestClient) -> None:
     assert response.headers["allow"] == "POST"
 
 
-def test_calls_without_a_usable_token_get_401_code_124(
-    client: TestClient, v2: V2
-) -> None:
+def test_calls_without_a_usable_token_get_401_code_124(client: TestClient, v2: V2) -> None:
     missing = client.get("/v2/users/me/webinars")
     unknown = client.get("/v2/users/me/webinars", headers={"Authorization": "Bearer None"})
     in_query = client.get(
@@ -169,9 +172,7 @@ def test_rotating_the_key_pair_kills_its_tokens_here_and_in_other_processes(
     assert other_process.grant(v2.token, NOW) is None
 
 
-def test_another_accounts_token_meets_webinars_that_never_existed(
-    v2: V2, other_v2: V2
-) -> None:
+def test_another_accounts_token_meets_webinars_that_never_existed(v2: V2, other_v2: V2) -> None:
     webinar_id = v2.post("/users/me/webinars", webinar_body()).json()["id"]
 
     theirs = other_v2.get(f"/webinars/{webinar_id}")
@@ -181,7 +182,10 @@ def test_another_accounts_token_meets_webinars_that_never_existed(
         404,
         error(3001, f"Webinar does not exist: {webinar_id}."),
     )
-    assert (never.status_code, never.json()) == (404, error(3001, "Webinar does not exist: 1234567890."))
+    assert (never.status_code, never.json()) == (
+        404,
+        error(3001, "Webinar does not exist: 1234567890."),
+    )
 
 
 def test_guessing_tokens_is_throttled_per_address(client: TestClient, v2: V2) -> None:

@@ -34,9 +34,7 @@ def conforms(method: str, path: str, response: Response) -> None:
     """The answer is what the OpenAPI document says of the operation: the success status and
     model (strict, no extra keys), an empty 204, or the error body."""
     template = "/" + path.split("?")[0].lstrip("/")
-    operation = next(
-        op for op in OPERATIONS if op.method == method and op.pattern.match(template)
-    )
+    operation = next(op for op in OPERATIONS if op.method == method and op.pattern.match(template))
     if response.status_code == 204:
         assert response.content == b""
         return
@@ -53,6 +51,10 @@ class V2:
 
     client: TestClient
     token: str
+
+    def renew(self, account: AccountKeys) -> None:
+        """A new token (after the test moved the clock past the old one's hour)."""
+        self.token = token_for(self.client, account)
 
     def call(self, method: str, path: str, **options: Any) -> Response:
         headers = {"Authorization": f"Bearer {self.token}", **options.pop("headers", {})}

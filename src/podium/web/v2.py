@@ -56,6 +56,18 @@ def _address(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
+def _raw_path(scope: Scope, decoded: str) -> str:
+    """The path after /v2 as the client wrote it (percent-encoding kept), else `decoded`."""
+    raw = scope.get("raw_path")
+    if not raw:
+        return decoded
+    text = raw.decode("latin-1").split("?", 1)[0]
+    root = scope.get("root_path", "")
+    if root and text.startswith(root):
+        text = text[len(root) :]
+    return text[3:] if text.startswith("/v2/") else decoded
+
+
 def _route(method: str, path: str) -> tuple[Operation, dict[str, str]]:
     """The operation and its path values; 405 (with the path's methods) or 404 else."""
     operation, values, allowed = route(method, path)
@@ -98,7 +110,10 @@ class V2Api:
         self.access.tokens.forget()
 
     async def serve(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        """One call to /v2`path`, answered and journaled."""
+        """One call to /v2`path`, answered and journaled. Routing reads the path as sent
+        (`raw_path`): a uuid with "/" comes percent-encoded, as Zoom asks, and must stay one
+        segment; its value is decoded afterwards."""
+        path = _raw_path(scope, path)
         if path == "/openapi.json" and scope["method"] == "GET":
             headers = [JSON_TYPE, (b"content-length", str(len(self.document)).encode("latin-1"))]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -151,7 +166,7 @@ class V2Api:
             _address(scope),
             now,
         )
-        path = {key: unquote(value) for key, value in values.items()}  # uuids come twice encoded
+        path = {key: unquote(unquote(value)) for key, value in values.items()}  # once or twice
         shown.update({"api_key": grant.api_key, **path, **redact(query)})
         self.access.count(grant, operation.label)
         rule = self.faults.pick(operation.name)

@@ -32,7 +32,7 @@ def stored(session: Session, webinar_id: int) -> dict[str, str]:
         .where(Webinar.id == webinar_id)
         .order_by(Registrant.id)
     )
-    return {email: status for email, status in rows}
+    return {str(email): str(status) for email, status in rows}
 
 
 def link(runtime: Runtime, session: Session, webinar_id: int, email: str) -> str:

@@ -154,16 +154,18 @@ BY_NAME = {operation.name: operation for operation in OPERATIONS}
 
 def route(method: str, path: str) -> tuple[Operation | None, dict[str, str], list[str]]:
     """The operation at `path` for `method` with its path values; else None and the methods
-    the path has (empty: no such path)."""
-    allowed: list[str] = []
+    of the most literal path that matches (`/registrants/status` before
+    `/registrants/{registrantId}`; empty: no such path)."""
+    matching: list[Operation] = []
     for operation in OPERATIONS:
         found = operation.pattern.match(path)
         if found is None:
             continue
         if operation.method == method:
             return operation, found.groupdict(), []
-        allowed.append(operation.method)
-    return None, {}, allowed
+        matching.append(operation)
+    fewest = min((len(op.parameters) for op in matching), default=0)
+    return None, {}, [op.method for op in matching if len(op.parameters) == fewest]
 
 
 def run(

@@ -45,6 +45,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)  # noqa: TID251 - a benchmark's w
 
 @dataclass
 class Seeded:
+    account_id: int
     api_key: str
     api_secret: str
     host_id: str
@@ -143,7 +144,7 @@ def seed(database_url: str, *, big: int, attendees: int, joins_each: int) -> See
     people = _registrants(runtime, ids["ended_id"], attendees)
     _ended_session(runtime, ids["ended_id"], people, joins_each)
     runtime.engine.dispose()
-    return Seeded(created.api_key, created.api_secret, created.host_id, **ids)
+    return Seeded(created.account_id, created.api_key, created.api_secret, created.host_id, **ids)
 
 
 def listeners(port: int) -> int:
@@ -191,11 +192,12 @@ class Load:
 
 
 def wrk(url: str, body: str, *, seconds: int, connections: int = 64,
-        script: str = "post.lua") -> Load:
+        script: str = "post.lua", token: str = "") -> Load:
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
          str(HERE / script), url],
-        env={**os.environ, "BENCH_BODY": body}, capture_output=True, text=True, check=True,
+        env={**os.environ, "BENCH_BODY": body, "BENCH_TOKEN": token}, capture_output=True,
+        text=True, check=True,
         timeout=seconds + 60,
     ).stdout
 
@@ -269,6 +271,17 @@ def main() -> None:
                        seeded.form(id=seeded.register_id, first_name="B", last_name="P"),
                        seconds=args.register_seconds, script="register.lua")
         rows.append((f"webinar/register ({args.register_seconds} s)", register, None))
+        token = httpx2.post(
+            f"http://127.0.0.1:{podium_port}/oauth/token", auth=(seeded.api_key, seeded.api_secret),
+            data={"grant_type": "account_credentials", "account_id": str(seeded.account_id)},
+        ).json()["access_token"]
+        v2 = f"http://127.0.0.1:{podium_port}/v2"
+        v2_get = wrk(f"{v2}/webinars/{seeded.get_id}", "", seconds=args.seconds,
+                     script="v2_get.lua", token=token)
+        rows.append(("v2 GET /webinars/{id} (Bearer)", v2_get, v2_get.rps / ref.rps))
+        v2_register = wrk(f"{v2}/webinars/{seeded.register_id}/registrants", "",
+                          seconds=args.register_seconds, script="v2_register.lua", token=token)
+        rows.append((f"v2 POST …/registrants ({args.register_seconds} s)", v2_register, None))
         first = wrk(f"{base}/webinar/registration", seeded.form(id=seeded.big_id),
                     seconds=5, connections=16)
         deep = wrk(f"{base}/webinar/registration", seeded.form(id=seeded.big_id,
@@ -315,6 +328,10 @@ def main() -> None:
           f"p99 {get.p99_ms:.1f} ms (target <= 25)")
     print(f"- webinar/register: {register.rps:,.0f}/s with {register.failures} failures "
           f"(target >= 1,000/s, 0 failures)")
+    print(f"- v2 GET /webinars/{{id}} with a Bearer token: {v2_get.rps:,.0f}/s, "
+          f"{v2_get.rps / get.rps:.2f}x v1 webinar/get in this run (target >= 1)")
+    print(f"- v2 POST …/registrants: {v2_register.rps:,.0f}/s with {v2_register.failures} "
+          "failures (target >= 1,000/s durable, 0 failures)")
     print(f"- Podium peak RSS {rss:.0f} MB (target < 150)")
     if workers is not None:
         print(f"- webinar/get on PostgreSQL with 2 workers: {workers[1].rps / workers[0].rps:.2f}x "

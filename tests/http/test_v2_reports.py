@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from starlette.testclient import TestClient
 
-from podium.clock import FixedClock
 from podium.services import lookup, simulation
 from podium.web.runtime import Runtime
 from tests.conftest import AccountKeys
@@ -143,9 +142,7 @@ def test_reports_equal_what_v1_reports_for_the_same_session(
     ]
 
 
-def test_before_the_session_ended_past_and_report_paths_are_404(
-    v2: V2, account: AccountKeys, clock: FixedClock
-) -> None:
+def test_before_the_session_ended_past_and_report_paths_are_404(v2: V2) -> None:
     webinar_id = v2.post("/users/me/webinars", webinar_body()).json()["id"]
 
     not_ended = v2.get(f"/report/webinars/{webinar_id}")

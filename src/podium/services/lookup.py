@@ -167,7 +167,43 @@ def _occurrences_query() -> PlainQuery:
     )
 
 
+# What the v2 webinar object shows (api/v2/shapes.webinar), and `seq` for its occurrences.
+RECORD_COLUMNS = (
+    "seq", "id", "uuid", "topic", "agenda", "type", "start_at", "duration", "timezone",
+    "password", "recurrence", "approval_type", "registration_type", "option_audio",
+    "option_auto_record_type", "option_host_video", "option_panelist_video",
+    "option_practice_session", "option_enforce_login", "option_enforce_login_domains",
+    "option_alternative_hosts", "language", "created_at",
+)  # fmt: skip
+
+
+@cache
+def _record_query() -> PlainQuery:
+    webinars = cast("Table", Webinar.__table__)
+    owner = cast("Table", User.__table__)
+    return PlainQuery(
+        select(
+            *(webinars.c[name] for name in RECORD_COLUMNS),
+            owner.c.host_id,
+            owner.c.email.label("host_email"),
+        )
+        .join(owner, owner.c.id == webinars.c.host_user_id)
+        .where(
+            webinars.c.id == bindparam("webinar_id"),
+            webinars.c.account_id == bindparam("account_id"),
+            webinars.c.deleted_at.is_(None),
+        )
+    )
+
+
 View = tuple[Row[Any], list[Row[Any]]]
+
+
+def webinar_record(connection: Connection, account_id: int, webinar_id: int) -> View | None:
+    """The account's live webinar as a plain row (RECORD_COLUMNS, its host's `host_id` and
+    `host_email`) with its occurrences, or None: the v2 GET's hot read path."""
+    row = _record_query().first(connection, {"webinar_id": webinar_id, "account_id": account_id})
+    return None if row is None else _with_occurrences(connection, row)
 
 
 def _with_occurrences(connection: Connection, row: Row[Any]) -> View:

@@ -15,7 +15,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, Connection, Executable, Row, Table, bindparam, insert, select
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Executable,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,13 +189,14 @@ def _attach(session: Session, registrant: Registrant, occurrences: list[Occurren
 # -- the common case on plain statements ------------------------------------------------------
 
 
-@cache
-def _target_query() -> PlainQuery:
+def _with_target(query: Select[Any]) -> Select[Any]:
+    """A webinar's columns, its host's `host_id` and `host_email`, and `known_pk`: the
+    registrant already holding `:email_key`, if any."""
     webinars = cast("Table", Webinar.__table__)
     registrants = cast("Table", Registrant.__table__)
     users = cast("Table", User.__table__)
-    return PlainQuery(
-        keyed_webinar(
+    return (
+        query.add_columns(
             *webinars.columns,
             users.c.host_id,
             users.c.email.label("host_email"),
@@ -197,6 +208,38 @@ def _target_query() -> PlainQuery:
             (registrants.c.webinar_seq == webinars.c.seq)
             & (registrants.c.email_key == bindparam("email_key")),
         )
+    )
+
+
+@cache
+def _target_query() -> PlainQuery:
+    return PlainQuery(_with_target(keyed_webinar()))
+
+
+@cache
+def _account_target_query() -> PlainQuery:
+    webinars = cast("Table", Webinar.__table__)
+    return PlainQuery(
+        _with_target(
+            select()
+            .select_from(webinars)
+            .where(
+                webinars.c.id == bindparam("webinar_id"),
+                webinars.c.account_id == bindparam("account_id"),
+                webinars.c.deleted_at.is_(None),
+            )
+        )
+    )
+
+
+def account_registration_target(
+    connection: Connection, *, account_id: int, webinar_id: int, email: str
+) -> Row[Any] | None:
+    """`registration_target` for a caller already known by its account (a v2 token): the
+    account's live webinar, its host and `known_pk`, in one statement; None when none."""
+    return _account_target_query().first(
+        connection,
+        {"account_id": account_id, "webinar_id": webinar_id, "email_key": email_key(email)},
     )
 
 

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from podium.api.call import Json
 from podium.api.v2 import errors, oauth
 from podium.api.v2.openapi import document
-from podium.api.v2.operations import OPERATIONS, Operation, route, run
+from podium.api.v2.operations import OPERATIONS, Operation, read_first, route, run
 from podium.api.v2.requests import Request, read_body, read_query
 from podium.errors import MethodNotAllowedHere, UnknownAction, ZoomError
 from podium.services.oauth import issue_token
@@ -181,6 +181,11 @@ class V2Api:
             read_body(operation.body, raw, _content_type(scope)),
         )
         shown.update(redact(_shown_body(request.body)))
+        if operation.read is not None:  # the common case, on a plain connection
+            first = partial(read_first, operation, request, grant.account_id, self.context, now)
+            answer = self.runtime.read(first)
+            if answer is not None:
+                return answer
         work = partial(run, operation, request, grant.account_id, self.context, now)
         return await self.runtime.transact(work, writes=operation.writes)
 

@@ -103,18 +103,25 @@ class TokenCache:
 class GuessThrottle:
     """An address that sent too many unknown tokens or client pairs in a minute gets 429 on
     every token check until its window has room again (off in a sandbox, whose own tests
-    may miss on purpose). Counted in memory, or in Redis with PODIUM_REDIS_URL."""
+    may miss on purpose). Counted in memory, or in Redis with PODIUM_REDIS_URL; an address
+    this process never saw miss is not looked up at all (the hot path stays in memory)."""
 
     def __init__(self, storage_url: str, item: RateLimitItem = GUESSES) -> None:
         self.item = item
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
+        self._suspects: set[str] = set()  # addresses that missed (bounded)
 
     def check(self, address: str) -> None:
+        if address not in self._suspects:
+            return
         if not self._limiter.test(self.item, address, "v2-guess"):
             reset = self._limiter.get_window_stats(self.item, address, "v2-guess").reset_time
             raise GuessingThrottled(retry_after=max(1, math.ceil(reset - time.time())))
 
     def miss(self, address: str) -> None:
+        if len(self._suspects) >= MAX_ENTRIES:
+            self._suspects.clear()
+        self._suspects.add(address)
         self._limiter.hit(self.item, address, "v2-guess")
 
 

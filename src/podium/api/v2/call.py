@@ -1,5 +1,5 @@
 """What a v2 handler gets: the session, the caller's account, the path and the validated
-query and body."""
+query and body (and what a plain read gets: the same without session and body)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from podium.api.call import Answering, ApiContext, Json, WithContext
@@ -17,14 +18,14 @@ Answer = Json | None
 
 
 @dataclass
-class V2Call(WithContext):
-    session: Session
+class V2Read(WithContext):
+    """What a plain read (an operation's `read`, before any session) gets."""
+
     context: ApiContext
     account_id: int
     now: datetime
     path: Mapping[str, str]
     query: Any  # the operation's query model, validated (None when it has none)
-    body: Any  # the operation's body model, validated (None when it has none)
 
     @property
     def answering(self) -> Answering:
@@ -37,4 +38,14 @@ class V2Call(WithContext):
         return self.context.issuer.key
 
 
+@dataclass
+class V2Call(V2Read):
+    """What a handler gets: the read's values, the session and the body."""
+
+    session: Session
+    body: Any  # the operation's body model, validated (None when it has none)
+
+
 Handler = Callable[[V2Call], Answer]
+# The common case of a reading operation, on a plain connection; None: let the handler run.
+Read = Callable[[V2Read, Connection], Answer]

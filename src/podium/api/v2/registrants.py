@@ -78,17 +78,39 @@ def list_registrants(call: V2Call) -> Answer:
 def add_registrant(call: V2Call) -> Answer:
     query: AddRegistrantQuery = call.query
     body: RegistrantBody = call.body
+    attendee = read_attendee(body)
+    listed = query.occurrence_ids or body.occurrence_ids or ""
+    chosen = [part for part in listed.split(",") if part]
+    if not chosen:
+        quickly = _register_quickly(call, attendee)
+        if quickly is not None:
+            return quickly
     webinar = _webinar(call)
-    chosen = query.occurrence_ids or body.occurrence_ids or ""
     registered = registration.register(
-        call.session,
-        webinar,
-        read_attendee(body),
-        occurrence_ids=[part for part in chosen.split(",") if part],
-        issuer=call.issuer,
-        now=call.now,
+        call.session, webinar, attendee, occurrence_ids=chosen, issuer=call.issuer, now=call.now
     )
     return shapes.registration(call, webinar, registered)
+
+
+def _register_quickly(call: V2Call, attendee: Attendee) -> Answer:
+    """A new e-mail for a webinar that is not a series, on plain statements
+    (registration.register_new, the same rule path as v1's shortcut); None when the case is
+    not that simple, with nothing written: `register` then decides."""
+    number = lookup.webinar_number(call.path["webinarId"].strip())
+    if number is None:
+        return None
+    row = registration.account_registration_target(
+        call.session.connection(),
+        account_id=call.account_id,
+        webinar_id=number,
+        email=attendee.email,
+    )
+    if row is None:
+        return None
+    created = registration.register_new(
+        call.session, row, attendee, issuer=call.issuer, now=call.now
+    )
+    return None if created is None else shapes.new_registration(call, row, created)
 
 
 def get_registrant(call: V2Call) -> Answer:

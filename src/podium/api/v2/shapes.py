@@ -4,13 +4,15 @@ declares them; the tests hold the two together)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Row
+
 from podium.api.call import Json
 from podium.api.shapes import first_start, personal_url
-from podium.api.v2.call import V2Call
+from podium.api.v2.call import V2Call, V2Read
 from podium.codes import STANDARD_QUESTIONS, ApprovalType, RegistrantStatus, WebinarType
 from podium.db.models import Occurrence, Panelist, Poll, Registrant, Webinar
 from podium.recurrence import Recurrence
@@ -33,7 +35,7 @@ STATES_SHOWN_AS = {
 }
 
 
-def occurrence(item: Occurrence) -> Json:
+def occurrence(item: Occurrence | Row[Any]) -> Json:
     return {
         "occurrence_id": occurrence_key(item),
         "start_time": format_timestamp(item.start_at),
@@ -57,7 +59,7 @@ def recurrence(stored: str) -> Json:
     return body
 
 
-def settings(item: Webinar) -> Json:
+def settings(item: Webinar | Row[Any]) -> Json:
     return {
         "approval_type": item.approval_type,
         "registration_type": item.registration_type,
@@ -75,16 +77,16 @@ def settings(item: Webinar) -> Json:
     }
 
 
-def _has_ended(item: Occurrence, now: datetime) -> bool:
+def _has_ended(item: Occurrence | Row[Any], now: datetime) -> bool:
     return item.start_at + timedelta(minutes=item.duration) <= now
 
 
-def webinar_item(call: V2Call, item: Webinar) -> Json:
-    """A webinar in a listing."""
+def webinar_item(call: V2Read, item: Webinar | Row[Any], host_id: str | None = None) -> Json:
+    """A webinar in a listing (`host_id` comes beside a row; an ORM webinar has its host)."""
     body: Json = {
         "uuid": item.uuid,
         "id": item.id,
-        "host_id": item.host.host_id,
+        "host_id": host_id or item.host.host_id,
         "topic": item.topic,
         "type": item.type,
         "duration": item.duration,
@@ -100,7 +102,7 @@ def webinar_item(call: V2Call, item: Webinar) -> Json:
 
 
 def webinar(
-    call: V2Call,
+    call: V2Read,
     item: Webinar,
     *,
     chosen: Occurrence | None = None,
@@ -108,9 +110,28 @@ def webinar(
 ) -> Json:
     """The webinar object; `chosen`: seen as that occurrence (its start and duration)."""
     host = item.host
-    zak = call.issuer.zak(host.host_id, call.now + call.context.zak_lifetime)
-    body = webinar_item(call, item) | {
-        "host_email": host.email,
+    return _webinar(call, item, host.host_id, host.email, item.occurrences, chosen, show_previous)
+
+
+def webinar_record(
+    call: V2Read, row: Row[Any], occurrences: Sequence[Row[Any]], *, show_previous: bool
+) -> Json:
+    """The same object from the plain rows of services.lookup.webinar_record."""
+    return _webinar(call, row, row.host_id, row.host_email, occurrences, None, show_previous)
+
+
+def _webinar(
+    call: V2Read,
+    item: Webinar | Row[Any],
+    host_id: str,
+    host_email: str,
+    occurrences: Sequence[Occurrence | Row[Any]],
+    chosen: Occurrence | None,
+    show_previous: bool,
+) -> Json:
+    zak = call.issuer.zak(host_id, call.now + call.context.zak_lifetime)
+    body = webinar_item(call, item, host_id) | {
+        "host_email": host_email,
         "start_url": call.urls.start_url(item.id, zak),
         "password": item.password,
         "settings": settings(item),
@@ -119,7 +140,7 @@ def webinar(
     if item.approval_type != ApprovalType.NO_REGISTRATION:
         body["registration_url"] = call.urls.registration_url(item.id)
     if item.type == WebinarType.RECURRING_FIXED_TIME:
-        shown: Sequence[Occurrence] = item.occurrences
+        shown: Sequence[Occurrence | Row[Any]] = occurrences
         if chosen is not None:
             shown = [chosen]
             body["start_time"] = format_timestamp(chosen.start_at)
@@ -157,6 +178,21 @@ def registration(call: V2Call, webinar: Webinar, registered: Registration) -> Js
         "topic": webinar.topic,
         "start_time": format_timestamp(first_start(call.answering, webinar, registered)),
         "occurrences": [occurrence(o) for o in occurrences],
+    }
+
+
+def new_registration(call: V2Read, webinar: Row[Any], values: Mapping[str, Any]) -> Json:
+    """POST …/registrants of a new e-mail on the plain path: the same answer as
+    `registration` gives (no occurrences: that path takes no series)."""
+    return {
+        "id": webinar.id,
+        "registrant_id": values["registrant_id"],
+        "join_url": personal_url(
+            call.answering, webinar.id, values["status"], values["token_nonce"]
+        ),
+        "topic": webinar.topic,
+        "start_time": format_timestamp(webinar.start_at),
+        "occurrences": [],
     }
 
 

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
+
 from podium.api.v2 import shapes
 from podium.api.v2.bodies import (
     DeleteWebinarQuery,
@@ -15,7 +17,7 @@ from podium.api.v2.bodies import (
     WebinarBody,
     WebinarSettingsBody,
 )
-from podium.api.v2.call import Answer, V2Call
+from podium.api.v2.call import Answer, V2Call, V2Read
 from podium.api.v2.paging import paging, window
 from podium.errors import InvalidParameter
 from podium.recurrence import parse_recurrence
@@ -108,6 +110,22 @@ def get_webinar(call: V2Call) -> Answer:
         chosen = find_occurrence(webinar, query.occurrence_id)
     return shapes.webinar(
         call, webinar, chosen=chosen, show_previous=query.show_previous_occurrences
+    )
+
+
+def get_webinar_quickly(call: V2Read, connection: Connection) -> Answer:
+    """GET webinar's common case (a webinar number, no occurrence asked for) on plain rows;
+    None for anything else, and for a webinar it does not find: the handler answers."""
+    query: GetWebinarQuery = call.query
+    number = lookup.webinar_number(call.path["webinarId"].strip())
+    if query.occurrence_id is not None or number is None:
+        return None
+    found = lookup.webinar_record(connection, call.account_id, number)
+    if found is None:
+        return None
+    row, occurrences = found
+    return shapes.webinar_record(
+        call, row, occurrences, show_previous=query.show_previous_occurrences
     )
 
 

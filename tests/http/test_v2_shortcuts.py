@@ -46,8 +46,10 @@ def test_get_webinar_plain_read_answers_as_the_handler(
         writes=False,
     )
 
-    assert quick is not None and handled is not None
-    quick.pop("start_url"), handled.pop("start_url")  # each mints its own zak
+    assert quick is not None
+    assert handled is not None
+    quick.pop("start_url")  # each mints its own zak
+    handled.pop("start_url")
     assert quick == handled
 
 

@@ -11,10 +11,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
 from podium.testing import PodiumServer, TestAccount
+from tests.e2e.v1_calls import v1
 
 pytestmark = pytest.mark.e2e
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
@@ -34,15 +34,6 @@ def rivet(server: PodiumServer, token: str, step: str) -> dict[str, Any]:
     )
     steps: dict[str, Any] = json.loads(result.stdout)
     return steps
-
-
-def v1(server: PodiumServer, account: TestAccount, action: str, **params: Any) -> Any:
-    data = {
-        "api_key": account.api_key,
-        "api_secret": account.api_secret,
-        "host_id": account.host_id,
-    }
-    return httpx2.post(f"{server.base_url}/{action}", data={**data, **params}).json()
 
 
 def test_rivet_v2_story(server: PodiumServer, fresh_account: TestAccount) -> None:

@@ -10,23 +10,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
 from podium.testing import PodiumServer, TestAccount
+from tests.e2e.v1_calls import v1
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv-zoomus2" / "bin" / "python"
-
-
-def v1(server: PodiumServer, account: TestAccount, action: str, **params: Any) -> Any:
-    data = {
-        "api_key": account.api_key,
-        "api_secret": account.api_secret,
-        "host_id": account.host_id,
-    }
-    return httpx2.post(f"{server.base_url}/{action}", data={**data, **params}).json()
 
 
 def run_story(server: PodiumServer, account: TestAccount) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from podium.api.call import Json
+from podium.api.v2.call import V2Read
 from podium.errors import PageTokenInvalid
 from podium.numbers import ascii_int
 from podium.services.webinars import Page
@@ -73,6 +74,20 @@ def window(
     """The page asked for: by next_page_token when there is one, else by number."""
     start = read_token(key, listing, token, now) if token else (number - 1) * size
     return Window(number=start // size + 1, size=size, start=start)
+
+
+def page_asked(call: V2Read, listing: str) -> Window:
+    """The page the call's query asks for: its page_size, and its next_page_token, else its
+    page_number (where the query has one)."""
+    query = call.query
+    return window(
+        call.key,
+        listing,
+        size=query.page_size,
+        number=getattr(query, "page_number", 1),
+        token=query.next_page_token,
+        now=call.now,
+    )
 
 
 def paging(

@@ -17,7 +17,7 @@ from podium.api.v2.bodies import (
     RegistrantStatusBody,
 )
 from podium.api.v2.call import Answer, V2Call
-from podium.api.v2.paging import paging, window
+from podium.api.v2.paging import page_asked, paging
 from podium.codes import PROFILE_TEXT_FIELDS
 from podium.db.models import Webinar
 from podium.errors import InvalidParameter, MissingParameter
@@ -60,14 +60,7 @@ def list_registrants(call: V2Call) -> Answer:
     query: RegistrantsQuery = call.query
     webinar = _webinar(call)
     listing = f"registrants:{webinar.seq}:{query.status}:{query.occurrence_id or ''}"
-    page = window(
-        call.key,
-        listing,
-        size=query.page_size,
-        number=query.page_number,
-        token=query.next_page_token,
-        now=call.now,
-    )
+    page = page_asked(call, listing)
     total, found = registrants.list_in_states(
         call.session, webinar, shapes.STATES_SHOWN_AS[query.status], query.occurrence_id, page
     )

@@ -8,9 +8,9 @@ from typing import Any
 
 from podium.api.call import Json
 from podium.api.v2 import shapes
-from podium.api.v2.bodies import ReportParticipantsQuery, TokenPagingQuery
+from podium.api.v2.bodies import ReportParticipantsQuery
 from podium.api.v2.call import Answer, V2Call
-from podium.api.v2.paging import Window, paging, window
+from podium.api.v2.paging import page_asked, paging
 from podium.db.models import Webinar, WebinarInstance
 from podium.errors import WebinarNotEnded
 from podium.services import lookup, reports
@@ -37,13 +37,6 @@ def _head(webinar: Webinar, instance: WebinarInstance) -> Json:
     }
 
 
-def _page(call: V2Call, listing: str) -> Window:
-    query: TokenPagingQuery = call.query
-    return window(
-        call.key, listing, size=query.page_size, token=query.next_page_token, now=call.now
-    )
-
-
 def list_instances(call: V2Call) -> Answer:
     webinar = lookup.find_webinar(call.session, call.path["webinarId"], account_id=call.account_id)
     found = reports.ended_instances(call.session, webinar)
@@ -54,7 +47,7 @@ def list_instances(call: V2Call) -> Answer:
 def _joins(call: V2Call, kind: str) -> tuple[Json, list[Participation]]:
     _, instance = _ended(call)
     listing = f"{kind}:{instance.id}"
-    page = _page(call, listing)
+    page = page_asked(call, listing)
     total, found = reports.participations(call.session, instance, page)
     return paging(call.key, listing, page, total, call.now, numbered=False), found
 
@@ -102,7 +95,7 @@ def report_participants(call: V2Call) -> Answer:
 def absentees(call: V2Call) -> Answer:
     webinar, instance = _ended(call)
     listing = f"absentees:{instance.id}"
-    page = _page(call, listing)
+    page = page_asked(call, listing)
     total, found = reports.absentees(call.session, webinar, instance, page)
     items = [shapes.registrant(call, webinar, item) for item in found]
     return paging(call.key, listing, page, total, call.now, numbered=False) | {"registrants": items}

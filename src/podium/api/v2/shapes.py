@@ -11,14 +11,13 @@ from typing import Any
 from sqlalchemy import Row
 
 from podium.api.call import Json
-from podium.api.shapes import first_start, personal_url
+from podium.api.shapes import first_start, occurrence, personal_url
 from podium.api.v2.call import V2Call, V2Read
 from podium.codes import STANDARD_QUESTIONS, ApprovalType, RegistrantStatus, WebinarType
 from podium.db.models import Occurrence, Panelist, Poll, Registrant, Webinar
 from podium.recurrence import Recurrence
 from podium.services.polls import poll_questions
 from podium.services.registration import Registration
-from podium.services.schedules import occurrence_key
 from podium.timestamps import format_timestamp
 
 # v2 knows three states: a registration cancelled (by the host or the person) shows as
@@ -33,15 +32,6 @@ STATES_SHOWN_AS = {
     shown: tuple(status for status, state in V2_STATE.items() if state == shown)
     for shown in set(V2_STATE.values())
 }
-
-
-def occurrence(item: Occurrence | Row[Any]) -> Json:
-    return {
-        "occurrence_id": occurrence_key(item),
-        "start_time": format_timestamp(item.start_at),
-        "duration": item.duration,
-        "status": "deleted" if item.is_deleted else "available",
-    }
 
 
 def recurrence(stored: str) -> Json:

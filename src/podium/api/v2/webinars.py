@@ -18,7 +18,7 @@ from podium.api.v2.bodies import (
     WebinarSettingsBody,
 )
 from podium.api.v2.call import Answer, V2Call, V2Read
-from podium.api.v2.paging import paging, window
+from podium.api.v2.paging import page_asked, paging
 from podium.errors import InvalidParameter
 from podium.recurrence import parse_recurrence
 from podium.services import accounts, lookup, webinars
@@ -76,14 +76,7 @@ def list_webinars(call: V2Call) -> Answer:
     query: ListWebinarsQuery = call.query
     host = accounts.find_user(call.session, call.account_id, call.path["userId"])
     listing = f"webinars:{host.id}:{query.type}"
-    page = window(
-        call.key,
-        listing,
-        size=query.page_size,
-        number=query.page_number,
-        token=query.next_page_token,
-        now=call.now,
-    )
+    page = page_asked(call, listing)
     total, found = webinars.host_webinars(
         call.session, host, page, upcoming=query.type == "upcoming", now=call.now
     )

@@ -104,7 +104,7 @@ class V2Api:
         self.journal = journal
         self.faults = faults
         self.access = Access(runtime, runtime.settings)
-        self.document = encode_json(document()).encode("utf-8")
+        self._document: bytes | None = None  # made on first request (startup stays short)
 
     def forget_tokens(self) -> None:
         self.access.tokens.forget()
@@ -115,9 +115,12 @@ class V2Api:
         segment; its value is decoded afterwards."""
         path = _raw_path(scope, path)
         if path == "/openapi.json" and scope["method"] == "GET":
-            headers = [JSON_TYPE, (b"content-length", str(len(self.document)).encode("latin-1"))]
+            if self._document is None:
+                self._document = encode_json(document()).encode("utf-8")
+            length = str(len(self._document)).encode("latin-1")
+            headers = [JSON_TYPE, (b"content-length", length)]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": self.document})
+            await send({"type": "http.response.body", "body": self._document})
             return
         started, at = time.perf_counter(), self.context.clock.now()
         shown: dict[str, str] = {}

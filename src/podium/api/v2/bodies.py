@@ -110,12 +110,13 @@ PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 PageToken = Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_.-]*$")]
 
 
+# Validators are built on first use, not at import: a server starts (and restarts) faster.
 class Body(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
+    model_config = ConfigDict(extra="ignore", strict=True, defer_build=True)
 
 
 class Query(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 # -- queries ---------------------------------------------------------------------------------

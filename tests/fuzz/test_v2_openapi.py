@@ -1,13 +1,13 @@
 """Spec-driven fuzzing of /v2: schemathesis over the served OpenAPI 3.1 document, derandomized,
 with a real bearer token in positive cases (a webinar of the account exists, so some ids hit).
 Checks: no 5xx, every answer conforms to the document (status, body), invalid input is
-refused with 4xx, authentication is not ignored, every answer within 1 s. Left out: the check
+refused with 4xx, authentication is not ignored (no time bound: a busy machine would fail it,
+not the server). Left out: the check
 that every generated "valid" value is accepted (the document's `email` format is wider than
 the addresses Podium takes)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -64,10 +64,8 @@ def v2_error_body(_ctx: Any, response: Any, _case: Any) -> None:
 def test_every_v2_operation(case: Any) -> None:
     if case.path_parameters and "webinarId" in case.path_parameters:
         case.path_parameters["webinarId"] = str(WEBINAR)  # an id that exists: deeper paths
-    began = time.monotonic()
     case.call_and_validate(
         headers={"Authorization": f"Bearer {TOKEN}"},
         excluded_checks=[openapi_checks.positive_data_acceptance],
         additional_checks=[v2_error_body],
     )
-    assert time.monotonic() - began < 1

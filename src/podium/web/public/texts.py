@@ -107,7 +107,6 @@ def _script_strings(_: Callable[[str], str]) -> list[str]:
         _("Start a new session?"),
         _("Submit answers"),
         _("Submitted"),
-        _("Take back your upvote (%(count)s)"),
         _("Thank you: your answers are in."),
         _("The server did not answer. Try again."),
         _("This poll is closed."),

@@ -57,6 +57,7 @@ export function showResults(container, results) {
       container.append(el("div", { class: "result", "data-answer": answer },
         el("div", { class: "result__label" },
           el("span", { text: answer }),
+          " ",
           el("span", { class: "result__count", text: `${votes} · ${share}%` })),
         bar(share)));
     }

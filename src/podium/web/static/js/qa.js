@@ -162,10 +162,9 @@ export class QA {
       star.textContent = item.starred ? t("Starred") : t("Star");
     }
     const upvote = node.querySelector("[data-upvote]");
-    if (upvote) {
+    if (upvote) {  // pressed once: upvoted (aria-pressed); pressed again: taken back
       upvote.setAttribute("aria-pressed", String(Boolean(item.upvoted)));
-      upvote.textContent = `▲ ${item.upvotes}`;
-      upvote.setAttribute("aria-label", item.upvoted ? t("Take back your upvote (%(count)s)", { count: item.upvotes }) : t("Upvote (%(count)s)", { count: item.upvotes }));
+      upvote.replaceChildren(el("span", { "aria-hidden": "true", text: "▲ " }), t("Upvote (%(count)s)", { count: item.upvotes }));
     }
   }
 }

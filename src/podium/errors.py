@@ -28,6 +28,7 @@ surfaces — management API, live actions — and the HTML pages: HTTP `http_sta
     │       └── KeyInUse           409 another account has this api_key
     ├── Refusal                    a person's page or live action refused; HTTP status = code
     │   ├── LinkRefused            403 a start, personal or join link that does not open
+    │   ├── FormExpired            403 a page's form without its CSRF field, or from elsewhere
     │   ├── PassInvalid            403 a live pass that is not ours, or expired
     │   ├── RoleNotAllowed         403
     │   ├── LiveWebinarMissing     404
@@ -222,6 +223,16 @@ class LinkRefused(Refusal):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason=reason)
+
+
+class FormExpired(Refusal):
+    """A page's form without its CSRF field, or posted from another site."""
+
+    code, message = (
+        403,
+        "This form expired or came from another site. Reload the page and try again.",
+    )
+    title = "This form expired"
 
 
 class PassInvalid(Refusal):

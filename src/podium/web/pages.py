@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from podium.errors import LinkRefused, ZoomError
+from podium.errors import FormExpired, ZoomError
 from podium.web.errors import PRIVATE, page_refusal
 from podium.web.public import i18n
 from podium.web.public.texts import js_strings
@@ -68,8 +68,7 @@ class Pages:
         )
 
     def form_expired(self, request: Request) -> Response:
-        expired = "This form expired or came from another site. Reload the page and try again."
-        return self.refused(request, LinkRefused(expired))
+        return self.refused(request, FormExpired())
 
     # -- CSRF --------------------------------------------------------------------------------
 

@@ -148,9 +148,7 @@ class Rooms:
         except ZoomError as error:
             return self.pages.refused(request, error)
         if not self.pages.csrf_ok(request, form.get("csrf", "")):
-            return self.pages.refused(
-                request, LinkRefused("This form expired or came from another site.")
-            )
+            return self.pages.form_expired(request)
         webinar = self.runtime.run(
             lambda s: self._webinar(s, request.path_params["webinar_id"]), writes=False
         )

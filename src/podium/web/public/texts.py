@@ -25,6 +25,7 @@ REFUSALS = (
     N_("This registration was declined by the host."),
     N_("This registration is waiting for the host's approval."),
     N_("This webinar has no session still to come."),
+    N_("This form expired"),
     N_("This form expired or came from another site. Reload the page and try again."),
     N_("The webinar password is not right."),
     N_("Give your name (at most 300 characters)."),

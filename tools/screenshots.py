@@ -83,8 +83,8 @@ class Shots:
         context = self.browser.new_context(
             viewport={"width": WIDTHS[width], "height": 900},
             device_scale_factor=1,
-            locale="en-GB",
-            timezone_id="Europe/London",
+            locale="en-US",
+            timezone_id="America/New_York",
             color_scheme="dark" if dark else "light",
         )
         try:
@@ -108,7 +108,8 @@ class Shots:
 def run(out: Path) -> None:  # noqa: PLR0915 - one story, told in order
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings.temporary()
-    with PodiumServer(settings, clock=FixedClock(NOW)) as server, sync_playwright() as pw:
+    clock = FixedClock(NOW)
+    with PodiumServer(settings, clock=clock) as server, sync_playwright() as pw:
         chromium = shutil.which("chromium")
         if chromium is None:
             raise SystemExit("install Debian's chromium")
@@ -212,6 +213,7 @@ def run(out: Path) -> None:  # noqa: PLR0915 - one story, told in order
             shots.save(host_page, "console-go-live-early", "desktop")
             host_page.get_by_role("button", name="Go live now").click()
             expect(host_page.get_by_test_id("status")).to_have_text("Live")
+            clock.advance(minutes=2)
             with shots.page("desktop") as ben, shots.page("phone") as chloe:
                 ben.goto(people[0]["join_url"])
                 chloe.goto(people[1]["join_url"])
@@ -256,6 +258,7 @@ def run(out: Path) -> None:  # noqa: PLR0915 - one story, told in order
                     expect(phone.get_by_test_id("status")).to_have_text("Live")
                     expect(phone.locator("[data-results] .result")).to_have_count(3)
                     shots.save(phone, "console-live", "phone")
+                clock.advance(minutes=41)
                 host_page.get_by_role("button", name="End webinar").click()
                 shots.save(host_page, "console-end-confirm", "desktop")
                 host_page.get_by_role("dialog").get_by_role("button", name="End webinar").click()

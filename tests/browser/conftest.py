@@ -1,7 +1,7 @@
 """Headless Debian Chromium driven by Playwright (never a Playwright browser download).
 
 Every page a test opens through `visit` is watched: a Content-Security-Policy violation (an
-inline script or style the policy refused) fails the test. `axe_violations` runs axe-core
+inline script or style the policy refused) or an uncaught script error fails the test. `axe_violations` runs axe-core
 (npm `axe-core`, tests/node) in a page."""
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def visit(browser: Browser) -> Iterator[Visit]:
     """visit(url, width=1280, **context options) → a page of its own (a person of their own:
-    cookies are not shared), watched for Content-Security-Policy violations."""
+    cookies are not shared), watched for Content-Security-Policy violations and script
+    errors."""
     contexts: list[BrowserContext] = []
     refused: list[str] = []
 
@@ -69,6 +70,7 @@ def visit(browser: Browser) -> Iterator[Visit]:
         contexts.append(context)
         page = context.new_page()
         page.on("console", watch)
+        page.on("pageerror", lambda error: refused.append(f"script error: {error}"))
         page.goto(url)
         return page
 

@@ -100,7 +100,7 @@ class Rooms:
         except LinkRefused as refusal:
             return self.pages.refused(request, refusal)
         webinar: Webinar = context["webinar"]
-        host = Participant(role=Role.HOST, name="Host", email=webinar.host.email)
+        host = Participant(role=Role.HOST, name=webinar.host.email, email=webinar.host.email)
         expires: datetime = context["expires"]
         hours = (expires - self.runtime.context.clock.now()).total_seconds() / 3600
         context["pass"] = issue_pass(self.runtime, webinar.id, host, hours)

@@ -15,6 +15,7 @@ const stageError = document.getElementById("stage-error");
 const people = document.getElementById("people");
 const present = document.getElementById("present");
 const polls = new HostPolls(document.getElementById("polls"), live);
+polls.setLive(false);
 const qa = new QA(document.getElementById("qa"), live, { staff: true });
 let current = "connecting";
 
@@ -38,6 +39,7 @@ function status(state) {
   current = state;
   show(state);
   stage.dataset.state = state;
+  polls.setLive(state === "live");
   for (const part of ["waiting", "live", "ended"]) {
     document.getElementById(`stage-${part}`).hidden = part !== state;
   }

@@ -127,6 +127,13 @@ export class HostPolls {
 
   item(pollId) { return this.list.querySelector(`[data-poll-id="${pollId}"]`); }
 
+  /** Polls are launched, closed and shared while the webinar is live only. */
+  setLive(isLive) {
+    this.isLive = isLive;
+    for (const button of this.list.querySelectorAll("button[data-act]")) { button.disabled = !isLive; }
+    this.section.querySelector("#polls-not-live").hidden = isLive;
+  }
+
   reset(polls) {
     for (const item of this.list.querySelectorAll("[data-poll-id]")) { this.mark(item, {}); }
     for (const poll of polls) {
@@ -181,7 +188,7 @@ export class HostPolls {
     } catch (failure) {
       showError(error, failure);
     } finally {
-      button.disabled = false;
+      button.disabled = !this.isLive;
     }
   }
 
@@ -195,6 +202,7 @@ export class HostPolls {
     item.querySelector("[data-results]").dataset.testid = `results-${poll.poll_id}`;
     this.list.append(item);
     this.mark(item, {});
+    for (const button of item.querySelectorAll("button[data-act]")) { button.disabled = !this.isLive; }
     document.getElementById("polls-empty").hidden = true;
   }
 }

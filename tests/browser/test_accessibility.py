@@ -4,6 +4,7 @@ any public page, in each of its states, at 1280 px in light mode and at 390 px i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 def test_no_serious_or_critical_violation_on_any_public_page(
     width: int, scheme: str, visit: Visit, api: Api
 ) -> None:
-    found: dict[str, list[object]] = {}
+    found: dict[str, list[dict[str, Any]]] = {}
 
     def check(name: str, url: str, then: Callable[[Page], None] | None = None) -> Page:
         page = visit(url, width, color_scheme=scheme)
@@ -81,7 +82,7 @@ def test_no_serious_or_critical_violation_on_any_public_page(
 
 def live_pages(
     check: Callable[..., Page],
-    found: dict[str, list[object]],
+    found: dict[str, list[dict[str, Any]]],
     start_url: str,
     panelist: str,
     room_url: str,

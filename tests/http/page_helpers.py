@@ -94,15 +94,15 @@ def form_fields(tree: Tree, form_id: str = "register-form") -> list[FormField]:
             legend = next(child for child in node.children if child.tag == "legend")
             inputs = [n for n in _descendants(node) if n.tag == "input"]
             marked = bool([n for n in _descendants(legend) if n.attrs.get("class") == "required"])
-            label = legend.content().removesuffix("(required)").rstrip("* ").strip()
-            found.append(FormField(node.attrs["id"][2:], label, inputs[0].attrs["type"], marked))
+            text = legend.content().removesuffix("(required)").rstrip("* ").strip()
+            found.append(FormField(node.attrs["id"][2:], text, inputs[0].attrs["type"], marked))
             return
         if node.tag in ("input", "select", "textarea") and node.attrs.get("type") != "hidden":
-            [label] = [n for n in tree.tags("label") if n.attrs.get("for") == node.attrs["id"]]
-            marked = bool([n for n in _descendants(label) if n.attrs.get("class") == "required"])
+            [tag] = [n for n in tree.tags("label") if n.attrs.get("for") == node.attrs["id"]]
+            marked = bool([n for n in _descendants(tag) if n.attrs.get("class") == "required"])
             assert marked == ("required" in node.attrs), node.attrs["name"]
             kind = node.attrs.get("type", node.tag)
-            found.append(FormField(node.attrs["name"], label.content().rstrip("* "), kind, marked))
+            found.append(FormField(node.attrs["name"], tag.content().rstrip("* "), kind, marked))
             return
         for child in node.children:
             walk(child)

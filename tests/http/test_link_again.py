@@ -102,11 +102,10 @@ def test_what_the_registrant_gets_by_status(
     owner = register(client, account, webinar_id, "ada@x.io")
     if case == "denied":
         webinar = webinar_row(session, webinar_id)
-        ids = [owner["registrant_id"]]
-        registrants.deny(session, webinar, ids, name="registrant_ids", now=NOW)
+        registrants.deny(session, webinar, [owner["registrant_id"]], name="ids", now=NOW)
     if case == "cancelled":
-        ids = account.host_params(id=webinar_id, registrant_ids=owner["registrant_id"])
-        v1(client, "webinar/registration/cancel", ids)
+        chosen = account.host_params(id=webinar_id, registrant_ids=owner["registrant_id"])
+        v1(client, "webinar/registration/cancel", chosen)
     before = outbox(session)
 
     status, html = someone_else(client, webinar_id, "ada@x.io")

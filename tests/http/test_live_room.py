@@ -6,6 +6,7 @@ when it (re)connects."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -32,7 +33,12 @@ POLL = {
 }
 
 
-def heard(subscriber: Subscriber) -> list[tuple[str, Any]]:
+def heard(subscriber: Subscriber, count: int) -> list[tuple[str, Any]]:
+    """The page's messages, once `count` have come (on PostgreSQL they make a NOTIFY round
+    trip), and any more that came with them."""
+    deadline = time.monotonic() + 5
+    while subscriber.queue.qsize() < count and time.monotonic() < deadline:
+        time.sleep(0.01)
     frames = [subscriber.queue.get_nowait() for _ in range(subscriber.queue.qsize())]
     return [(f.event, json.loads(f.text.split("data: ", 1)[1])) for f in frames]
 
@@ -42,7 +48,10 @@ def live_webinar(client: TestClient, account: AccountKeys) -> tuple[int, str, st
     host = host_pass(client, account, webinar_id)
     ann = attendee_pass(client, account, webinar_id, "ann@x.io")
     bob = attendee_pass(client, account, webinar_id, "bob@x.io")
+    app: Any = client.app
+    probe = app.state.hub.subscribe(webinar_id, Role.HOST)
     act(client, webinar_id, host, "start", {"early": True})
+    assert heard(probe, 1)[0][0] == "started"  # delivered: later listeners will not hear it
     return webinar_id, host, ann, bob
 
 
@@ -74,12 +83,12 @@ def test_the_host_closes_a_poll_and_shares_its_results(
     assert unknown == (400, {"error": "Invalid parameter: poll_id. No such poll in this webinar."})
     assert not_host == (403, {"error": "Not allowed for your role."})
     launched = {"poll_id": poll_id, "title": "Pulse", "questions": POLL["questions"]}
-    assert heard(audience) == [
+    assert heard(audience, 3) == [
         ("poll", launched),
         ("poll_closed", {"poll_id": poll_id}),
         ("results", {"poll_id": poll_id, "results": results, "shared": True}),
     ]
-    assert heard(console) == [
+    assert heard(console, 4) == [
         ("poll", launched),
         ("results", {"poll_id": poll_id, "results": results, "shared": False}),
         ("poll_closed", {"poll_id": poll_id}),
@@ -151,14 +160,14 @@ def test_questions_are_upvoted_dismissed_starred_and_answered_privately(
         "answer",
         {"question_id": mine, "question": "Slides?", "answer": "Tonight", "private": True},
     )
-    assert heard(ann_page) == [*asked, answer, ("dismissed", {"question_id": other})]
-    assert heard(bob_page) == [*asked, ("dismissed", {"question_id": other})]  # not Ann's answer
-    assert heard(console) == [
+    assert heard(console, 8) == [
         *asked,
         ("starred", {"question_id": mine, "starred": True}),
         answer,
         ("dismissed", {"question_id": other}),
     ]
+    assert heard(ann_page, 7) == [*asked, answer, ("dismissed", {"question_id": other})]
+    assert heard(bob_page, 6) == [*asked, ("dismissed", {"question_id": other})]  # no answer
     rows = session.execute(select(QaQuestion).order_by(QaQuestion.id)).scalars().all()
     assert [(r.upvotes, r.is_starred, r.is_private, r.dismissed_at is not None) for r in rows] == [
         (1, True, True, False),

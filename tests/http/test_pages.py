@@ -267,39 +267,41 @@ def test_register_page_speaks_the_readers_language(
 
 
 @pytest.mark.parametrize(
-    ("case", "status", "title", "message"),
+    ("case", "expected"),
     [
         (
             "ended",
-            410,
-            "This webinar has ended",
-            "The host has ended this webinar: it takes no more registrations.",
+            (
+                410,
+                "This webinar has ended",
+                "The host has ended this webinar: it takes no more registrations.",
+            ),
         ),
         (
             "over",
-            410,
-            "This webinar is over",
-            "Its scheduled time has passed: it takes no more registrations.",
+            (
+                410,
+                "This webinar is over",
+                "Its scheduled time has passed: it takes no more registrations.",
+            ),
         ),
         (
             "full",
-            409,
-            "This webinar is full",
-            "Every seat is taken: it takes no more registrations.",
+            (409, "This webinar is full", "Every seat is taken: it takes no more registrations."),
         ),
         (
             "no registration",
-            410,
-            "No registration needed",
-            "Anyone with its join link can come in: there is nothing to register for.",
+            (
+                410,
+                "No registration needed",
+                "Anyone with its join link can come in: there is nothing to register for.",
+            ),
         ),
     ],
 )
 def test_a_closed_webinar_says_why_in_words(
     case: str,
-    status: int,
-    title: str,
-    message: str,
+    expected: tuple[int, str, str],
     client: TestClient,
     account: AccountKeys,
     clock: FixedClock,
@@ -320,6 +322,7 @@ def test_a_closed_webinar_says_why_in_words(
     response = client.get(f"/webinar/register/{webinar_id}")
 
     tree = Tree(response.text)
+    status, title, message = expected
     assert response.status_code == status
     assert (tree.text(id="closed"), tree.text(role="status")) == (title, message)
     assert "register-form" not in response.text

@@ -81,13 +81,34 @@ def visit(browser: Browser) -> Iterator[Visit]:
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now."""
+    """axe-core's serious and critical violations on the page as it is now, and the design
+    system's own rules: every visible control at least 44 px high (radio buttons and check
+    boxes through their whole label), every field's text at 16 px."""
     assert AXE.exists(), "run `npm ci` in tests/node (make test does it)"
     page.evaluate(AXE.read_text(encoding="utf-8"))
     found: list[dict[str, Any]] = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
             .filter((v) => v.impact === "serious" || v.impact === "critical")
             .map((v) => ({id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html)}))"""
+    )
+    found += page.evaluate(
+        """() => {
+            const shown = (node) => node.getClientRects().length > 0
+                && getComputedStyle(node).visibility !== "hidden";
+            const controls = [...document.querySelectorAll(
+                "button, .btn, .choice, select, textarea, input:not([type=hidden]):not([type=radio]):not([type=checkbox])")]
+                .filter((node) => shown(node) && !node.closest(".choice, .visually-hidden"));
+            const small = controls.filter((node) => node.getBoundingClientRect().height < 44)
+                .map((node) => node.outerHTML.slice(0, 120));
+            const fields = [...document.querySelectorAll(
+                "input:not([type=radio]):not([type=checkbox]), select, textarea")].filter(shown)
+                .filter((node) => getComputedStyle(node).fontSize !== "16px")
+                .map((node) => node.outerHTML.slice(0, 120));
+            return [
+                ...(small.length ? [{id: "target-44px", impact: "serious", nodes: small}] : []),
+                ...(fields.length ? [{id: "field-16px", impact: "serious", nodes: fields}] : []),
+            ];
+        }"""
     )
     return found
 

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request, expect
+from sqlalchemy import func, select
 
+from podium.db.models import GreenRoomVisit, Webinar
 from podium.testing import PodiumServer
 from podium.web.live_hub import LiveFeed
 from tests.browser.conftest import Api, Visit
@@ -67,6 +69,7 @@ def test_the_green_room_starts_nothing_until_go_live(visit: Visit, api: Api) -> 
     expect(audience.get_by_test_id("status")).to_have_text("Live")
     expect(host.get_by_test_id("present")).to_have_text("2")  # Ann and Pat
     assert status(api, webinar_id) == 1
+    assert open_visits(api.server, webinar_id) == 2  # the host's page and Pat's: one each
     host.reload()  # a running console rejoins the same session
     expect(host.get_by_test_id("status")).to_have_text("Live")
 
@@ -243,6 +246,17 @@ def test_a_page_gets_every_event_back_after_its_stream_dropped(
     expect(page.get_by_test_id("status")).to_have_text("Live")
     resumed = [r.all_headers().get("last-event-id", "") for r in streams]
     assert re.fullmatch(r"[0-9a-f]{8}-\d+", resumed[0]), resumed  # where it was
+
+
+def open_visits(server: PodiumServer, webinar_id: int) -> int:
+    """Green-room visits still open (a page of the host's or a panelist's)."""
+    query = (
+        select(func.count())
+        .select_from(GreenRoomVisit)
+        .join(Webinar, Webinar.seq == GreenRoomVisit.webinar_seq)
+        .where(Webinar.id == webinar_id, GreenRoomVisit.left_at.is_(None))
+    )
+    return int(server.runtime.run(lambda s: s.execute(query).scalar_one(), writes=False))
 
 
 def drop(server: PodiumServer, webinar_id: int) -> None:

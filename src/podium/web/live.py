@@ -185,10 +185,21 @@ class Live:
         visit = None
         if who.role in STAFF:
             visit = green_room.enter(session, webinar, who, now=self.now())
-        attendance = None
-        if instance is not None and who.role != Role.HOST:
-            attendance = instances.join(session, instance, who, now=self.now()).id
+        attendance = self._attend(session, instance, who)
         return Presence(snapshot(session, webinar, instance, who), attendance, visit)
+
+    def _attend(
+        self, session: Session, instance: WebinarInstance | None, who: Participant
+    ) -> int | None:
+        """An attendance row while the webinar is live (the host's page has none)."""
+        if instance is None or who.role == Role.HOST:
+            return None
+        return instances.join(session, instance, who, now=self.now()).id
+
+    def _went_live(self, session: Session, granted: Pass) -> int | None:
+        webinar = self.webinar(session, granted.webinar_id)
+        instance = instances.running_instance(session, webinar)
+        return self._attend(session, instance, granted.participant)
 
     async def events(self, request: Request) -> Response:
         webinar_id = request.path_params["webinar_id"]
@@ -240,8 +251,8 @@ class Live:
                     and granted.participant.role != Role.HOST
                 ):
                     presence.attendance = self.runtime.run(
-                        lambda s: self._enter(s, granted), writes=True
-                    ).attendance
+                        lambda s: self._went_live(s, granted), writes=True
+                    )
                 yield frame.text
                 if frame.event == "ended":
                     return

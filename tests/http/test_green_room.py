@@ -14,14 +14,19 @@ from starlette.testclient import TestClient
 from podium.clock import FixedClock
 from podium.codes import Role
 from podium.events import WebinarEnded, WebinarStarted
-from podium.services import green_room
+from podium.services import green_room, registrants, resend
 from podium.services.instances import Participant
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
 from tests.http.helpers import v1
 from tests.http.live_helpers import answer_poll, attendee, run_session, webinar_row
 from tests.http.page_helpers import Tree
-from tests.http.registration_helpers import create_webinar, register
+from tests.http.registration_helpers import (
+    create_series,
+    create_webinar,
+    register,
+    registrant_rows,
+)
 from tests.http.test_events import recorder
 from tests.http.test_live import act, host_pass, instances, local
 
@@ -198,3 +203,31 @@ def test_the_report_page_tells_what_the_sessions_held(
         "1 vote · 50%",
     ]
     assert forged.status_code == 403
+
+
+def test_when_a_series_or_a_webinar_without_a_time_may_go_live(
+    client: TestClient, account: AccountKeys, clock: FixedClock
+) -> None:
+    series = create_series(client, account, registration_type=1)  # from 2026-02-01T10:00Z
+    anytime = create_webinar(client, account, type=6)
+    early = act(client, series, host_pass(client, account, series), "start")
+    clock.advance(days=17, hours=22)  # 2026-02-01T10:00:00Z: the first occurrence's start
+    on_time = act(client, series, host_pass(client, account, series), "start")
+    whenever = act(client, anytime, host_pass(client, account, anytime), "start")
+
+    assert early == (409, EARLY)
+    assert (on_time[0], whenever[0]) == (200, 200)
+
+
+def test_only_a_pending_or_approved_registrant_is_sent_the_link_again(
+    client: TestClient, account: AccountKeys, session: Session
+) -> None:
+    webinar_id = create_webinar(client, account, approval_type=1)
+    owner = register(client, account, webinar_id, "ada@x.io")
+    webinar = webinar_row(session, webinar_id)
+    registrants.deny(session, webinar, [owner["registrant_id"]], name="ids", now=NOW)
+    [person] = registrant_rows(session)
+
+    sent = resend.send_link_again(session, webinar, person, now=NOW)
+
+    assert (sent, person.link_sent_at) == (False, None)

@@ -512,3 +512,17 @@ def test_the_front_page_says_where_the_api_is(client: TestClient) -> None:
 
     assert response.status_code == 200
     assert "<code>https://podium.test/v1</code>" in response.text
+
+
+def test_personal_link_of_a_series_shows_its_next_session(
+    client: TestClient, account: AccountKeys
+) -> None:
+    webinar_id = create_series(client, account, registration_type=1)
+    link = register(client, account, webinar_id, "ada@x.io")["join_url"]
+
+    response = client.get(link.replace("https://podium.test", ""))
+
+    assert response.status_code == 200
+    assert Tree(response.text).text(data_testid="when") == (
+        "Sunday, February 1, 2026 10:00 AM – 11:00 AM (UTC)"
+    )

@@ -47,10 +47,14 @@ class Rooms:
         ]
 
     def _webinar(self, session: Session, webinar_id: str) -> Webinar | None:
+        """The webinar, its occurrences loaded: the page reads its schedule (`when`) once the
+        transaction is over."""
         try:
-            return lookup.find_webinar(session, webinar_id, account_id=None)
+            webinar = lookup.find_webinar(session, webinar_id, account_id=None)
         except WebinarNotFound:
             return None
+        webinar.occurrences  # noqa: B018 - loads the collection now
+        return webinar
 
     def when(self, request: Request, webinar: Webinar, language: str = "") -> dict[str, Any]:
         """The session's planned time (in the webinar's zone; the page's script shows it in

@@ -238,7 +238,8 @@ def run(out: Path) -> None:  # noqa: PLR0915 - one story, told in order
                 chloe.get_by_label("Your question").fill("Is the new API in beta?")
                 chloe.get_by_role("button", name="Ask").click()
                 expect(host_page.get_by_test_id("questions")).to_contain_text("Is the new API")
-                chloe.locator("[data-upvote]").first.click()
+                chloe.get_by_test_id("questions").locator("[data-upvote]").first.click()
+                expect(ben.get_by_test_id("my-questions")).to_contain_text("1 upvote")
                 host_page.get_by_role("button", name="Share results").click()
                 expect(ben.locator("[data-results] .result")).to_have_count(3)
                 item = host_page.locator("[data-question-id]").first

@@ -184,6 +184,7 @@ def questions(host: Page, ann: Page, ben: Page) -> None:
     ann.get_by_role("button", name="Ask").click()
     mine = ann.get_by_test_id("my-questions").locator("li")
     expect(mine).to_have_text(re.compile("Will slides be shared\\?.*Waiting for an answer"))
+    expect(mine.get_by_role("button")).to_have_count(0)  # nobody upvotes their own
     expect(ann.locator("#ask-error")).to_be_hidden()
     ben.get_by_test_id("questions").get_by_role("button", name="Upvote (0)").click()
     expect(mine).to_contain_text("1 upvote")

@@ -76,6 +76,13 @@ export class QA {
     const item = { upvotes: 0, answered: false, mine: false, upvoted: false, starred: false, ...known, ...data };
     if (known?.mine) { item.mine = true; }
     if (!item.node) { item.node = this.build(item); }
+    if (known?.node && !known.mine && item.mine) {
+      // Its own "question" event came before the answer to "ask": built as someone else's
+      // (with an upvote button), it is rebuilt as the asker's.
+      const fresh = this.build(item);
+      known.node.replaceWith(fresh);
+      item.node = fresh;
+    }
     this.items.set(id, item);
     this.fill(item);
     const list = item.mine && !this.staff ? this.mine : this.others;

@@ -3,6 +3,7 @@ translated in every catalog, and pages.pot is up to date."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -39,3 +40,15 @@ def test_every_catalog_translates_every_page_message() -> None:
             if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)
         }
         assert translated == wanted, language
+
+
+def test_the_scripts_strings_are_listed_for_the_catalogs() -> None:
+    from podium.web.public.texts import ENGLISH
+
+    called = {
+        match.group(1)
+        for script in (WEB / "static" / "js").glob("*.js")
+        for match in re.finditer(r'(?<![\w.])t\("((?:[^"\\]|\\.)*)"', script.read_text())
+    }
+
+    assert called == set(ENGLISH)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:  # Babel loads when a catalog is first read (a server starts faster)
+    from babel.support import NullTranslations
 
 LOCALES = {
     "en-US": "en",
@@ -33,6 +33,10 @@ def locale_for(language: str) -> str:
 @cache
 def catalog(package: str, domain: str, locale: str) -> NullTranslations:
     """The translations of `locale` in `package`/locales/<catalog>/LC_MESSAGES/<domain>.po."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     catalog_name = CATALOGS.get(locale)
     if catalog_name is None:
         return NullTranslations()

@@ -22,7 +22,6 @@ from starlette.routing import Route
 from podium.codes import RegistrantStatus
 from podium.db.models import Webinar
 from podium.errors import LinkRefused, ZoomError
-from podium.mail import calendar
 from podium.services import lookup, public_views
 from podium.services.links import registrant_by_link
 from podium.web.errors import PRIVATE
@@ -83,6 +82,8 @@ class CalendarFiles:
         ]
 
     def _ics(self, webinar: Webinar, starts: list[datetime], attendee: str, url: str) -> bytes:
+        from podium.mail import calendar  # iCalendar loads when first used (startup time)
+
         settings = self.runtime.settings
         invite = calendar.Invitation(
             uid=calendar.event_uid(

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-from babel.support import NullTranslations
 from jinja2 import Environment, PackageLoader
 
 from podium.mail.languages import CONTENT_LANGUAGE, catalog, locale_for
+
+if TYPE_CHECKING:  # Babel loads with the first page (a server starts faster)
+    from babel.support import NullTranslations
 
 # Accept-Language's primary tags → the pages' locales.
 BY_TAG = {"en": "en", "fr": "fr", "es": "es", "zh": "zh_Hans_CN"}
@@ -89,6 +91,8 @@ class When:
 
 
 def when(start: datetime, minutes: int, zone: str, locale: str) -> When:
+    from babel.dates import format_date, format_time
+
     local = start.astimezone(ZoneInfo(zone))
     end = (start + timedelta(minutes=minutes or 60)).astimezone(ZoneInfo(zone))
     start_time, end_time = (format_time(t, "short", locale=locale) for t in (local, end))

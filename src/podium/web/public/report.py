@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -68,6 +67,8 @@ class Reports:
     def _session(
         self, session: Session, webinar: Webinar, run: WebinarInstance, locale: str
     ) -> SessionReport:
+        from babel.dates import format_time
+
         zone = ZoneInfo(webinar.timezone)
 
         def shown(text: str) -> str:
@@ -125,6 +126,8 @@ class Reports:
 
 
 def _moment(moment: datetime | None, zone: ZoneInfo, locale: str) -> str:
+    from babel.dates import format_datetime
+
     if moment is None:
         return ""
     return format_datetime(moment.astimezone(zone), "medium", tzinfo=zone, locale=locale)

@@ -11,9 +11,6 @@ from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import get_timezone_location
-
 from podium.api.params import known_timezones
 
 
@@ -45,6 +42,9 @@ def offset(zone: str, at: datetime) -> str:
 @cache
 def _places(locale: str) -> dict[str, str]:
     """Zone → "City, Country" in `locale` (computed once per language)."""
+    from babel import Locale
+    from babel.dates import get_timezone_location
+
     countries = Locale.parse(locale).territories
     places = {}
     for zone, country in zone_countries():

@@ -47,12 +47,23 @@ token endpoint's `{"reason", "error"}`).
     │       └── KeyInUse           409 another account has this api_key
     ├── Refusal                    a person's page or live action refused; HTTP status = code
     │   ├── LinkRefused            403 a start, personal or join link that does not open
+    │   ├── FormExpired            403 a page's form without its CSRF field, or from elsewhere
     │   ├── PassInvalid            403 a live pass that is not ours, or expired
     │   ├── RoleNotAllowed         403
     │   ├── LiveWebinarMissing     404
     │   ├── UnknownLiveAction      404
     │   ├── WebinarNotRunning      409
-    │   └── LiveBodyInvalid        400
+    │   ├── LiveBodyInvalid        400
+    │   ├── NeedsConfirmation      409 refused until confirmed (`confirm`: the flag to send)
+    │   │   ├── StartsLater        going live before the scheduled start
+    │   │   └── SessionOver        going live again after the end (a new session)
+    │   ├── PollIsClosed           409
+    │   ├── OwnQuestion            409 upvoting one's own question
+    │   └── RegistrationClosed     410 a registration page that takes no registration now
+    │       ├── WebinarHasEnded    410
+    │       ├── WebinarIsOver      410 its scheduled time has passed
+    │       ├── WebinarIsFull      409
+    │       └── NoRegistrationNeeded 410
     └── TransportError             HTTP 404 / 405 / 413 / 500: refused before any action ran
         ├── UnknownAction
         ├── MethodNotAllowed
@@ -353,6 +364,16 @@ class LinkRefused(Refusal):
         super().__init__(reason=reason)
 
 
+class FormExpired(Refusal):
+    """A page's form without its CSRF field, or posted from another site."""
+
+    code, message = (
+        403,
+        "This form expired or came from another site. Reload the page and try again.",
+    )
+    title = "This form expired"
+
+
 class PassInvalid(Refusal):
     code, message = 403, "This pass is not valid."
 
@@ -375,6 +396,60 @@ class WebinarNotRunning(Refusal):
 
 class LiveBodyInvalid(Refusal):
     code, message = 400, "{reason}"
+
+
+class NeedsConfirmation(Refusal):
+    """Refused until the person confirms: the live action is sent again with `confirm`
+    (its name in the JSON body) set to true."""
+
+    code = 409
+    confirm: ClassVar[str]
+
+
+class StartsLater(NeedsConfirmation):
+    message = "This webinar is scheduled to start later: confirm to go live now."
+    confirm = "early"
+
+
+class SessionOver(NeedsConfirmation):
+    message = "This webinar has ended: confirm to start a new session."
+    confirm = "again"
+
+
+class PollIsClosed(Refusal):
+    code, message = 409, "This poll is closed."
+
+
+class OwnQuestion(Refusal):
+    code, message = 409, "You cannot upvote your own question."
+
+
+class RegistrationClosed(Refusal):
+    """The registration page of a webinar that takes no registration now; each subclass
+    says why, in words a person understands."""
+
+    code, message = 410, "This webinar takes no registrations now."
+    title = "Registration is closed"
+
+
+class WebinarHasEnded(RegistrationClosed):
+    message = "The host has ended this webinar: it takes no more registrations."
+    title = "This webinar has ended"
+
+
+class WebinarIsOver(RegistrationClosed):
+    message = "Its scheduled time has passed: it takes no more registrations."
+    title = "This webinar is over"
+
+
+class WebinarIsFull(RegistrationClosed):
+    code, message = 409, "Every seat is taken: it takes no more registrations."
+    title = "This webinar is full"
+
+
+class NoRegistrationNeeded(RegistrationClosed):
+    message = "Anyone with its join link can come in: there is nothing to register for."
+    title = "No registration needed"
 
 
 class TransportError(ZoomError):

@@ -11,9 +11,13 @@ Events hold plain values (facts), never ORM objects: they outlive the transactio
     WebinarCreated, WebinarUpdated (old values), WebinarDeleted (whole, or occurrences)
     WebinarStarted, WebinarEnded                       a session (instance) began or ended
     RegistrantCreated, RegistrantApproved, RegistrantDenied, RegistrantCancelled
+    RegistrantLinkRequested                            the registration page, for a known e-mail
     PanelistAdded
     ParticipantJoined, ParticipantLeft                 a live connection opened or closed
-    PollLaunched, PollAnswered, QuestionAsked, QuestionAnswered   (live pages only)
+    GreenRoomChanged                                   the host or a panelist came or went
+    PollLaunched, PollAnswered, PollClosed, PollResultsShared,
+    QuestionAsked, QuestionAnswered, QuestionUpvoted, QuestionDismissed, QuestionStarred
+                                                       (live pages only)
     KeysRevoked                                        an account's key pairs were rotated
 
 Imports nothing of Podium's but the codes.
@@ -189,6 +193,12 @@ class RegistrantCancelled(RegistrantEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RegistrantLinkRequested(RegistrantEvent):
+    """Someone registered again with this registrant's e-mail on the registration page: the
+    page shows no link, the registrant gets it (again) by e-mail."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PanelistAdded(WebinarEvent):
     panelist: PanelistFacts
 
@@ -203,6 +213,14 @@ class ParticipantJoined(WebinarEvent):
 class ParticipantLeft(WebinarEvent):
     instance_uuid: str
     participant: ParticipantFacts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GreenRoomChanged(Event):
+    """The host or a panelist opened or closed a live page (the green room's list)."""
+
+    webinar_id: int
+    webinar_seq: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,7 +253,36 @@ class QuestionAsked(LiveEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PollClosed(LiveEvent):
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollResultsShared(LiveEvent):
+    poll_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionAnswered(LiveEvent):
     question_id: int
     question: str
     answer: str
+    private: bool = False  # only the person who asked (and the staff) hear the answer
+    asker_email: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionUpvoted(LiveEvent):
+    question_id: int
+    upvotes: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionDismissed(LiveEvent):
+    question_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionStarred(LiveEvent):
+    question_id: int
+    starred: bool

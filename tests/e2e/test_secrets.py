@@ -1,5 +1,6 @@
-"""Secrets at rest: after a full run (credentials, personal links, start links, mail,
-failed logins), no api_secret, personal token or zak appears in the database file, its WAL or
+"""Secrets at rest: after a full run (credentials, personal links, start links, the pages
+they open — console, report, room, calendar file, the registration page — mail, failed
+logins), no api_secret, personal token or zak appears in the database file, its WAL or
 the server's log, and no api_secret or zak in the captured mail; every token carries at
 least 128 bits."""
 
@@ -75,8 +76,17 @@ def test_no_secret_or_token_is_stored_or_logged(tmp_path: Path, mail_sink: MailS
             f"{url}/v1/webinar/list", data={**host, "api_secret": keys["api_secret"][:-2] + "xx"}
         ).json()
         httpx2.get(got["start_url"])
+        httpx2.get(got["start_url"].replace("?zak=", "/report?zak="))
         httpx2.get(person["join_url"])
-        wait_until(lambda: len(mail_sink.received) >= 3)  # pending, approved, panelist
+        httpx2.get(person["join_url"].replace("?tk=", "/calendar.ics?tk="))
+        with httpx2.Client() as visitor:  # the same e-mail again on the registration page
+            form = visitor.get(created["registration_url"]).text
+            csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            visitor.post(
+                created["registration_url"],
+                data={"csrf": csrf, "first_name": "M", "last_name": "O", "email": "s@x.test"},
+            )
+        wait_until(lambda: len(mail_sink.received) >= 4)  # pending, approved, panelist, again
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -55,6 +55,10 @@ def act(
     return response.status_code, response.json()
 
 
+def frame_id(app: Any, frame: Any) -> str:
+    return f"{app.state.hub.epoch}-{frame.seq}"
+
+
 def instances(session: Session) -> list[WebinarInstance]:
     session.expire_all()
     return list(session.execute(select(WebinarInstance)).scalars())
@@ -77,7 +81,7 @@ def test_start_starts_once_and_reopens_the_same_session(
     webinar_id = create_webinar(client, account)
     token = host_pass(client, account, webinar_id)
 
-    first = act(client, webinar_id, token, "start")
+    first = act(client, webinar_id, token, "start", {"early": True})
     again = act(client, webinar_id, token, "start")
 
     [instance] = instances(session)
@@ -158,7 +162,7 @@ def test_polls_questions_and_answers_are_stored(
     webinar_id = create_webinar(client, account)
     host = host_pass(client, account, webinar_id)
     ann = attendee_pass(client, account, webinar_id, "ann@x.io")
-    act(client, webinar_id, host, "start")
+    act(client, webinar_id, host, "start", {"early": True})
     definition = {"title": "Pulse", "questions": [{"name": "Mood?", "answers": ["Good", "Bad"]}]}
 
     created = act(client, webinar_id, host, "polls", definition)
@@ -183,7 +187,10 @@ def test_polls_questions_and_answers_are_stored(
         200,
         {"question_id": question_id, "name": "Ada Lovelace", "question": "Slides?"},
     )
-    assert replied == (200, {"question_id": question_id, "question": "Slides?", "answer": "Yes"})
+    assert replied == (
+        200,
+        {"question_id": question_id, "question": "Slides?", "answer": "Yes", "private": False},
+    )
     assert no_such == (400, {"error": "Invalid parameter: poll_id. No such poll in this webinar."})
     assert [
         (a.email, a.question, a.answer) for a in session.execute(select(PollAnswer)).scalars()
@@ -226,7 +233,7 @@ def test_live_end_closes_the_session_and_its_attendance(
 ) -> None:
     webinar_id = create_webinar(client, account)
     host = host_pass(client, account, webinar_id)
-    act(client, webinar_id, host, "start")
+    act(client, webinar_id, host, "start", {"early": True})
     clock.advance(minutes=30)
 
     ended = act(client, webinar_id, host, "end")
@@ -253,7 +260,7 @@ def test_join_link_of_a_webinar_without_registration(
     assert wrong.status_code == 400
     assert "The webinar password is not right." in wrong.text
     assert right.status_code == 200
-    assert "Welcome, Walk In. You are here as attendee." in right.text
+    assert "Welcome, Walk In." in right.text
     assert right.headers["cache-control"] == "no-store"
 
 
@@ -335,4 +342,8 @@ def test_v1_end_tells_every_live_page(client: TestClient, account: AccountKeys) 
     deadline = time.monotonic() + 5  # on PostgreSQL the event makes a NOTIFY round trip
     while listener.queue.empty() and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert listener.queue.get_nowait() == ("ended", {})
+    frame = listener.queue.get_nowait()
+    assert (frame.event, frame.text) == (
+        "ended",
+        f"id: {frame_id(app, frame)}\nevent: ended\ndata: {{}}\n\n",
+    )

@@ -1,4 +1,5 @@
-"""Public pages: GET never changes state, pages carrying tokens are private, and an address
+"""Public pages: GET never changes state (opening a start link starts nothing: link
+previewers and mail scanners open links), pages carrying tokens are private, and an address
 that keeps guessing links is throttled."""
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ def arranged(client: TestClient, account: AccountKeys) -> dict[str, str]:
     open_webinar = v1(client, "webinar/create", account.host_params(topic="Open"))
     return {
         "console": local(created["start_url"]),
+        "report": local(created["start_url"]).replace("?zak=", "/report?zak="),
         "personal": local(joined["join_url"]),
+        "calendar": local(joined["join_url"]).replace("?tk=", "/calendar.ics?tk="),
+        "public calendar": f"/webinar/register/{created['id']}/calendar.ics",
         "cancel": local(joined["join_url"]).replace("?tk=", "/cancel?tk="),
         "panelist": local(panelist["join_url"]),
         "register": f"/webinar/register/{created['id']}",
@@ -77,7 +81,7 @@ def test_get_never_changes_state(
 def test_pages_carrying_tokens_are_private(client: TestClient, account: AccountKeys) -> None:
     pages = arranged(client, account)
 
-    for name in ("console", "personal", "cancel", "panelist"):
+    for name in ("console", "report", "personal", "calendar", "cancel", "panelist"):
         response = client.get(pages[name])
         assert response.status_code == 200, name
         assert {k: response.headers.get(k) for k in PRIVATE} == PRIVATE, name

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -239,6 +240,8 @@ class Registrant(Base):
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When the registration page last e-mailed the link again (throttled per registrant).
+    link_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class OccurrenceRegistration(Base):
@@ -306,6 +309,13 @@ class Poll(Base):
     title: Mapped[str] = mapped_column(String(300))
     questions: Mapped[str] = mapped_column(Text)  # JSON: [{name, type, answers: [...]}]
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Its last launch: the session it ran in, and whether it is closed, its results shared.
+    instance_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webinar_instances.id", ondelete="SET NULL"), nullable=True
+    )
+    launched_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    shared_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class PollAnswer(Base):
@@ -334,6 +344,39 @@ class QaQuestion(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_starred: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    dismissed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    upvotes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class QaUpvote(Base):
+    """One person's upvote of a question (one each: the unique key)."""
+
+    __tablename__ = "qa_upvotes"
+    __table_args__ = (UniqueConstraint("question_id", "email_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("qa_questions.id", ondelete="CASCADE"))
+    email_key: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class GreenRoomVisit(Base):
+    """The host or a panelist with a live page open, seen by the others in the green room
+    before the webinar goes live; a row per connection, closed like attendance."""
+
+    __tablename__ = "green_room_visits"
+    __table_args__ = (Index("ix_green_room_visits_open", "webinar_seq", "left_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webinar_seq: Mapped[int] = mapped_column(ForeignKey("webinars.seq", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(320))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class OutboxMessage(Base):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-REQUEST, CANCEL = "REQUEST", "CANCEL"
+REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"  # PUBLISH: a file to download
 
 
 def event_uid(webinar_id: int, domain: str) -> str:
@@ -27,7 +27,7 @@ class Invitation:
     minutes: int
     timezone: str
     organizer: str
-    attendee: str
+    attendee: str  # "": nobody named (a file anyone may download)
     url: str | None
 
 
@@ -53,9 +53,10 @@ def to_ical(invite: Invitation, *, stamp: datetime) -> bytes:
     organizer = vCalAddress(f"mailto:{invite.organizer}")
     organizer.params["cn"] = vText("Podium")
     event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{invite.attendee}")
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    event.add("attendee", attendee)
+    if invite.attendee:
+        attendee = vCalAddress(f"mailto:{invite.attendee}")
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee)
     if invite.url:
         event.add("url", invite.url)
         event.add("location", invite.url)

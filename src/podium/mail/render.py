@@ -7,25 +7,21 @@ Times are shown in the webinar's time zone, formatted by Babel for the language.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from podium.db.models import OutboxMessage
 from podium.mail import calendar
-from podium.mail.languages import CATALOGS, CONTENT_LANGUAGE, locale_for
+from podium.mail.languages import CONTENT_LANGUAGE, catalog, locale_for
 from podium.services import outbox
 from podium.services.tokens import personal_token
 from podium.timestamps import parse_timestamp
@@ -57,18 +53,8 @@ class Rendered:
     method: str | None
 
 
-@cache
 def translations(locale: str) -> NullTranslations:
-    catalog_name = CATALOGS.get(locale)
-    if catalog_name is None:
-        return NullTranslations()
-    source = files("podium.mail").joinpath("locales", catalog_name, "LC_MESSAGES", "messages.po")
-    with source.open("rb") as po:
-        catalog = read_po(po, locale=catalog_name)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+    return catalog("podium.mail", "messages", locale)
 
 
 @cache

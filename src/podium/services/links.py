@@ -23,6 +23,7 @@ class Admission:
     registrant_pk: int | None = None
     panelist_pk: int | None = None
     registrant_id: str | None = None
+    language: str = ""  # the language their pages speak (v1 code; "": their browser's)
 
 
 def admit(session: Session, webinar_id: str, token: str) -> Admission:
@@ -53,6 +54,7 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
             Role.ATTENDEE,
             registrant_pk=person.id,
             registrant_id=person.registrant_id,
+            language=person.language,
         )
     panelist = session.execute(
         select(Panelist, Webinar)
@@ -70,6 +72,7 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
         person_p.email,
         Role.PANELIST,
         panelist_pk=person_p.id,
+        language=webinar.language,
     )
 
 

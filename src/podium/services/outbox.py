@@ -6,6 +6,8 @@ Which event sends what (kinds):
     RegistrantCreated, approved at once              → registration_approved (+ .ics)
     RegistrantCreated, waiting for approval          → registration_pending
     RegistrantApproved                               → registration_approved (+ .ics)
+    RegistrantLinkRequested, approved                → registration_link (+ .ics): the
+      (a known e-mail on the registration page)        link again; pending → registration_pending
     RegistrantCancelled (by the host or themselves)  → registration_cancelled (.ics CANCEL)
     PanelistAdded                                    → panelist_invited (+ .ics)
     WebinarUpdated (its schedule), WebinarDeleted    → webinar_updated (.ics, SEQUENCE+1)
@@ -44,6 +46,7 @@ from podium.events import (
     RegistrantCancelled,
     RegistrantCreated,
     RegistrantFacts,
+    RegistrantLinkRequested,
     WebinarDeleted,
     WebinarFacts,
     WebinarUpdated,
@@ -51,6 +54,7 @@ from podium.events import (
 from podium.timestamps import format_timestamp
 
 APPROVED_KIND = "registration_approved"
+LINK_KIND = "registration_link"
 PENDING_KIND = "registration_pending"
 CANCELLED_KIND = "registration_cancelled"
 PANELIST_KIND = "panelist_invited"
@@ -58,6 +62,7 @@ UPDATED_KIND = "webinar_updated"
 WEBINAR_CANCELLED_KIND = "webinar_cancelled"
 KINDS = (
     APPROVED_KIND,
+    LINK_KIND,
     PENDING_KIND,
     CANCELLED_KIND,
     PANELIST_KIND,
@@ -80,6 +85,9 @@ def write_messages(session: Session, events: Sequence[Event]) -> None:
                 _to_registrant(session, webinar, registrant, kind, at)
             case RegistrantApproved(webinar=webinar, registrant=registrant, at=at):
                 _to_registrant(session, webinar, registrant, APPROVED_KIND, at)
+            case RegistrantLinkRequested(webinar=webinar, registrant=registrant, at=at):
+                kind = LINK_KIND if registrant.status == RegistrantStatus.APPROVED else PENDING_KIND
+                _to_registrant(session, webinar, registrant, kind, at)
             case RegistrantCancelled(webinar=webinar, registrant=registrant, at=at):
                 _to_registrant(session, webinar, registrant, CANCELLED_KIND, at)
             case PanelistAdded(webinar=webinar, panelist=panelist, at=at):

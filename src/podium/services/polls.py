@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from podium.codes import PollQuestionType
 from podium.db.models import Poll, PollAnswer, QaQuestion, Webinar, WebinarInstance
-from podium.errors import InvalidParameter, PollNotFound
+from podium.errors import InvalidParameter, PollIsClosed, PollNotFound
 from podium.events import PollAnswered, PollLaunched, QuestionAnswered, QuestionAsked
 from podium.numbers import ascii_int
 from podium.services.events import record
@@ -140,8 +140,16 @@ def get_poll(session: Session, webinar: Webinar, poll_id: int) -> Poll:
 def launch_poll(
     session: Session, webinar: Webinar, instance: WebinarInstance, poll_id: int, *, now: datetime
 ) -> Poll:
-    """The host puts a poll to everyone in the running session."""
+    """The host puts a poll to everyone in the running session (open again, results not
+    shared, if it ran before)."""
     poll = get_poll(session, webinar, poll_id)
+    poll.instance_id, poll.launched_at, poll.closed_at, poll.shared_at = (
+        instance.id,
+        now,
+        None,
+        None,
+    )
+    session.flush()
     questions = tuple(json.loads(poll.questions))
     record(
         session,
@@ -172,7 +180,10 @@ def vote(
     *,
     now: datetime,
 ) -> None:
-    """A participant's answers to a poll; answering again replaces the earlier answers."""
+    """A participant's answers to a poll; answering again replaces the earlier answers.
+    A poll the host closed in this session takes no more."""
+    if poll.closed_at is not None and poll.instance_id == instance.id:
+        raise PollIsClosed
     rows = []
     for question in poll_questions(poll):
         picked = choices.get(question.name, [])
@@ -272,8 +283,15 @@ def ask(
 
 
 def reply(
-    session: Session, instance: WebinarInstance, question_id: int, answer: str, *, now: datetime
+    session: Session,
+    instance: WebinarInstance,
+    question_id: int,
+    answer: str,
+    *,
+    now: datetime,
+    private: bool = False,
 ) -> QaQuestion:
+    """The staff's answer: to everyone, or (`private`) to the person who asked only."""
     text = answer.strip()
     if not text or len(text) > 2000:
         raise InvalidParameter(name="answer", reason="An answer needs 1 to 2000 characters.")
@@ -284,7 +302,7 @@ def reply(
     ).scalar_one_or_none()
     if row is None:
         raise InvalidParameter(name="question_id", reason="No such question in this session.")
-    row.answer, row.answered_at = text, now
+    row.answer, row.answered_at, row.is_private = text, now, private
     session.flush()
     record(
         session,
@@ -294,6 +312,8 @@ def reply(
             question_id=row.id,
             question=row.question,
             answer=row.answer,
+            private=private,
+            asker_email=row.email,
             at=now,
         ),
     )

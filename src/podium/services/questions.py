@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from podium.codes import QUESTION_FIELDS, CustomQuestionType
 from podium.db.models import Webinar
-from podium.errors import InvalidParameter, MissingParameter
+from podium.errors import InvalidParameter, MissingParameter, ZoomError
 
 MAX_CUSTOM_QUESTIONS = 50
 MAX_ANSWERS = 50
@@ -142,36 +142,54 @@ def set_questions(
     session.flush()
 
 
-def check_answers(questions: RegistrationQuestions, attendee: Any) -> None:
-    """A registration's answers against the form's questions: every required standard field
-    and custom question answered, choices among those offered (300 naming the field)."""
-    for question in questions.standard:
-        if question.required and not getattr(attendee, question.field_name):
-            raise MissingParameter(name=question.field_name)
+@dataclass(frozen=True)
+class Problem:
+    """An answer the form needs and did not get: `field` is a standard field's name, or
+    `custom:<title>`; `error` is what every way of registering answers for it."""
+
+    field: str
+    error: ZoomError
+
+
+def problems(questions: RegistrationQuestions, attendee: Any) -> list[Problem]:
+    """Every required answer missing and every choice not offered, in the form's order
+    (the registration page shows each beside its field; the APIs report the first)."""
+    found = [
+        Problem(question.field_name, MissingParameter(name=question.field_name))
+        for question in questions.standard
+        if question.required and not getattr(attendee, question.field_name)
+    ]
     if not questions.custom:
-        return
+        return found
     given = {item["title"]: item["value"] for item in json.loads(attendee.custom_questions)}
     for custom in questions.custom:
         value = given.get(custom.title, "").strip()
-        if not value:
-            if custom.required:
-                raise InvalidParameter(
-                    name="custom_questions", reason=f"{custom.title} needs an answer."
-                )
-            continue
-        _check_choice(custom, value)
+        if not value and custom.required:
+            reason = f"{custom.title} needs an answer."
+            error = InvalidParameter(name="custom_questions", reason=reason)
+            found.append(Problem(f"custom:{custom.title}", error))
+        elif value and not _is_offered(custom, value):
+            offered = ", ".join(custom.answers)
+            reason = f"{custom.title} takes one of: {offered}."
+            error = InvalidParameter(name="custom_questions", reason=reason)
+            found.append(Problem(f"custom:{custom.title}", error))
+    return found
 
 
-def _check_choice(question: CustomQuestion, value: str) -> None:
+def check_answers(questions: RegistrationQuestions, attendee: Any) -> None:
+    """A registration's answers against the form's questions: every required standard field
+    and custom question answered, choices among those offered (300 naming the field)."""
+    found = problems(questions, attendee)
+    if found:
+        raise found[0].error
+
+
+def _is_offered(question: CustomQuestion, value: str) -> bool:
     if not question.type.has_answers:
-        return
+        return True
     chosen = (
         [part.strip() for part in value.split(MULTIPLE_SEPARATOR)]
         if question.type == CustomQuestionType.MULTIPLE
         else [value]
     )
-    if not all(choice in question.answers for choice in chosen):
-        offered = ", ".join(question.answers)
-        raise InvalidParameter(
-            name="custom_questions", reason=f"{question.title} takes one of: {offered}."
-        )
+    return all(choice in question.answers for choice in chosen)

@@ -80,10 +80,12 @@ ATTENDEE_FIELDS = tuple(field.name for field in fields(Attendee))
 
 @dataclass(frozen=True)
 class Registration:
-    """A registrant and the occurrences this registration named (empty: all of them)."""
+    """A registrant and the occurrences this registration named (empty: all of them);
+    `previous_status`: the registrant's status before, when the e-mail was already known."""
 
     registrant: Registrant
     occurrences: list[Occurrence]
+    previous_status: RegistrantStatus | None = None
 
 
 def email_key(email: str) -> str:
@@ -380,7 +382,8 @@ def _register_again(
 ) -> Registration:
     """A known e-mail: the same registrant. A cancelled one comes back (with a new link);
     a denied one stays denied (the host's answer is not undone by asking again)."""
-    came_back = registrant.status == RegistrantStatus.CANCELLED
+    previous = RegistrantStatus(registrant.status)
+    came_back = previous == RegistrantStatus.CANCELLED
     if came_back:
         take_seat(session, webinar)
         registrant.status = status
@@ -390,4 +393,4 @@ def _register_again(
     _attach(session, registrant, occurrences)
     if came_back:
         _announce(session, webinar, registrant, now)
-    return Registration(registrant, occurrences)
+    return Registration(registrant, occurrences, previous)

@@ -27,6 +27,10 @@ from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
 from podium.web.pages import Pages
+from podium.web.public.calendar import CalendarFiles
+from podium.web.public.registration import RegistrationPages
+from podium.web.public.report import Reports
+from podium.web.public.security import SecurityHeaders
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
@@ -101,8 +105,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         Route("/healthz", health),
         Mount("/v1", api),
         Mount("/static", static, name="static"),
-        *pages.routes(),
+        *RegistrationPages(pages).routes(),
+        *CalendarFiles(pages).routes(),
         *Rooms(pages).routes(),
+        *Reports(pages).routes(),
         *SelfCancel(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
@@ -147,6 +153,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
         app.add_middleware(MissThrottle, storage_url=settings.redis_url or "memory://")
+    app.add_middleware(SecurityHeaders)
     app.state.runtime = runtime
     app.state.hub = hub
     app.state.journal = journal

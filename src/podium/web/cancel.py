@@ -37,22 +37,10 @@ class SelfCancel:
                 max_fields=self.runtime.settings.max_form_fields,
             )
         except ZoomError as error:
-            return self.pages.render(
-                request, "error.html", {"title": "Form refused", "message": str(error)}, 400
-            )
+            return self.pages.refused(request, error)
         form = dict(pairs)
         if not self.pages.csrf_ok(request, form.get("csrf", "")):
-            return self.pages.render(
-                request,
-                "error.html",
-                {
-                    "title": "Form refused",
-                    "message": "This form expired or came from another site. Open the link "
-                    "from your e-mail again.",
-                },
-                status=403,
-                headers=PRIVATE,
-            )
+            return self.pages.form_expired(request)
         return self._cancel(request, webinar_id, form.get("tk", ""))
 
     def _question(self, request: Request, webinar_id: str, token: str) -> Response:

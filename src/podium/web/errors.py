@@ -3,7 +3,8 @@ v1): each picks the HTTP status from the error (`http_status`), never from the h
 
 - `management_refusal`: the management and integrators' JSON APIs (/podium/api): the v1
   envelope `{"error": {"code", "message"}}`.
-- `live_refusal`: the live pages' actions and event stream: `{"error": message}`.
+- `live_refusal`: the live pages' actions and event stream: `{"error": message}`, and
+  `"confirm"`: the flag to send again with, when confirming would let it through.
 - `page_refusal`: the context of error.html for a person's page.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from podium.api import envelope
-from podium.errors import Refusal, ZoomError
+from podium.errors import NeedsConfirmation, Refusal, ZoomError
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -25,7 +26,10 @@ def management_refusal(error: ZoomError) -> JSONResponse:
 
 
 def live_refusal(error: ZoomError) -> JSONResponse:
-    return JSONResponse({"error": str(error)}, error.http_status, headers=dict(error.headers))
+    body = {"error": str(error)}
+    if isinstance(error, NeedsConfirmation):
+        body["confirm"] = error.confirm
+    return JSONResponse(body, error.http_status, headers=dict(error.headers))
 
 
 def page_refusal(error: ZoomError) -> tuple[dict[str, Any], int, dict[str, str]]:

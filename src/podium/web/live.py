@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from podium.codes import STAFF, Role, WebinarType
+from podium.codes import STAFF, Role
 from podium.db.models import Webinar, WebinarInstance
 from podium.errors import (
     LiveBodyInvalid,
@@ -35,16 +35,18 @@ from podium.errors import (
     WebinarNotRunning,
     ZoomError,
 )
-from podium.numbers import ascii_int
-from podium.services import instances, lookup, polls, webinars
+from podium.services import green_room, instances, lookup, polls, webinars
 from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
 from podium.web.errors import live_refusal
-from podium.web.live_hub import LiveHub, Subscriber
+from podium.web.live_hub import CLOSE, LiveHub, Subscriber
+from podium.web.public.live_actions import ROOM_ACTIONS, whole_number
+from podium.web.public.live_state import snapshot
 from podium.web.relay import postgres_relay
 from podium.web.runtime import Runtime
 
 HEARTBEAT_SECONDS = 10.0
+RETRY_MS = 2000  # how soon a page reconnects after its stream dropped
 log = logging.getLogger("podium.live")
 
 
@@ -62,6 +64,7 @@ def sweeper(
             lambda s: instances.close_lost_connections(s, now=now, timeout=timeout),
             writes=True,
         )
+        runtime.run(lambda s: green_room.close_lost(s, now=now, timeout=timeout), writes=True)
 
     async def forever() -> None:
         while True:
@@ -93,6 +96,16 @@ def sweeper(
 class Pass:
     webinar_id: int
     participant: Participant
+
+
+@dataclass
+class Presence:
+    """A connected page: the state it was given, its attendance row (while live, not the
+    host's) and its green-room visit (host and panelists)."""
+
+    state: dict[str, Any]
+    attendance: int | None
+    visit: int | None
 
 
 def issue_pass(runtime: Runtime, webinar_id: int, participant: Participant, hours: float) -> str:
@@ -145,7 +158,7 @@ class Live:
             Route("/live/{webinar_id}/{action}", self.act, methods=["POST"]),
         ]
 
-    def _now(self) -> Any:
+    def now(self) -> Any:
         return self.runtime.context.clock.now()
 
     def webinar(self, session: Session, webinar_id: int) -> Webinar:
@@ -163,26 +176,30 @@ class Live:
 
     # -- the event stream --------------------------------------------------------------------
 
-    def _enter(self, session: Session, granted: Pass) -> tuple[dict[str, Any], int | None]:
+    def _enter(self, session: Session, granted: Pass) -> Presence:
+        """The participant's page connected: the state it starts from; attendance when the
+        webinar is live (not the host's); a green-room visit for the host and panelists."""
         webinar = self.webinar(session, granted.webinar_id)
         instance = instances.running_instance(session, webinar)
-        state: dict[str, Any] = {
-            "status": "live" if instance else "waiting",
-            "topic": webinar.topic,
-        }
-        if (
-            webinar.ended_at is not None
-            and instance is None
-            and webinar.type == WebinarType.SCHEDULED
-        ):
-            state["status"] = "ended"
-        if granted.participant.role == Role.HOST:
-            state["present"] = 0 if instance is None else instances.count_present(session, instance)
-            return state, None
-        if instance is None:
-            return state, None
-        row = instances.join(session, instance, granted.participant, now=self._now())
-        return state, row.id
+        who = granted.participant
+        visit = None
+        if who.role in STAFF:
+            visit = green_room.enter(session, webinar, who, now=self.now())
+        attendance = self._attend(session, instance, who)
+        return Presence(snapshot(session, webinar, instance, who), attendance, visit)
+
+    def _attend(
+        self, session: Session, instance: WebinarInstance | None, who: Participant
+    ) -> int | None:
+        """An attendance row while the webinar is live (the host's page has none)."""
+        if instance is None or who.role == Role.HOST:
+            return None
+        return instances.join(session, instance, who, now=self.now()).id
+
+    def _went_live(self, session: Session, granted: Pass) -> int | None:
+        webinar = self.webinar(session, granted.webinar_id)
+        instance = instances.running_instance(session, webinar)
+        return self._attend(session, instance, granted.participant)
 
     async def events(self, request: Request) -> Response:
         webinar_id = request.path_params["webinar_id"]
@@ -190,47 +207,72 @@ class Live:
             granted = check_pass(self.runtime, request.query_params.get("pass", ""), webinar_id)
             if granted is None:
                 raise PassInvalid
-            state, attendance = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
+            presence = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
         except ZoomError as error:
             return live_refusal(error)
-        subscriber = self.hub.subscribe(granted.webinar_id, granted.participant.role)
+        who = granted.participant
+        subscriber = self.hub.subscribe(granted.webinar_id, who.role, who.email)
+        last = request.headers.get("last-event-id", "")
+        replay = self.hub.since(granted.webinar_id, last, subscriber) if last else None
+        first = f"retry: {RETRY_MS}\n\n"
+        if replay is None:  # a fresh start: the whole state, as of now
+            first += f"id: {self.hub.cursor()}\n" + sse("state", presence.state)
+        else:
+            first += "".join(frame.text for frame in replay)
+        sent = max((frame.seq for frame in replay or ()), default=0)
         return StreamingResponse(
-            self._stream(granted, subscriber, state, attendance),
+            self._stream(granted, subscriber, first, sent, presence),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
     async def _stream(
-        self, granted: Pass, subscriber: Subscriber, state: dict[str, Any], attendance: int | None
+        self, granted: Pass, subscriber: Subscriber, first: str, sent: int, presence: Presence
     ) -> AsyncIterator[str]:
+        """`first`, then every frame for this page, until the webinar ends or the hub drops
+        the stream (the page then reconnects with Last-Event-ID)."""
         webinar_id = granted.webinar_id
         try:
-            yield sse("state", state)
+            yield first
             while True:
                 try:
-                    event, data = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+                    frame = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
                 except TimeoutError:
-                    if attendance is not None:
-                        self._heartbeat(attendance)
+                    self._heartbeat(presence)
                     yield ": ping\n\n"
                     continue
+                if frame is CLOSE:
+                    return
+                if frame.seq <= sent:  # already given in the replay
+                    continue
                 if (
-                    event == "started"
-                    and attendance is None
+                    frame.event == "started"
+                    and presence.attendance is None
                     and granted.participant.role != Role.HOST
                 ):
-                    _, attendance = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
-                yield sse(event, data)
-                if event == "ended":
+                    presence.attendance = self.runtime.run(
+                        lambda s: self._went_live(s, granted), writes=True
+                    )
+                yield frame.text
+                if frame.event == "ended":
                     return
         finally:
             self.hub.unsubscribe(webinar_id, subscriber)
-            if attendance is not None:
-                left = attendance
-                self.runtime.run(lambda s: instances.leave(s, left, now=self._now()), writes=True)
+            self._leave(presence)
 
-    def _heartbeat(self, attendance: int) -> None:
-        self.runtime.run(lambda s: instances.heartbeat(s, attendance, now=self._now()), writes=True)
+    def _heartbeat(self, presence: Presence) -> None:
+        attendance, visit, now = presence.attendance, presence.visit, self.now()
+        if attendance is not None:
+            self.runtime.run(lambda s: instances.heartbeat(s, attendance, now=now), writes=True)
+        if visit is not None:
+            self.runtime.run(lambda s: green_room.heartbeat(s, visit, now=now), writes=True)
+
+    def _leave(self, presence: Presence) -> None:
+        attendance, visit, now = presence.attendance, presence.visit, self.now()
+        if attendance is not None:
+            self.runtime.run(lambda s: instances.leave(s, attendance, now=now), writes=True)
+        if visit is not None:
+            self.runtime.run(lambda s: green_room.leave(s, visit, now=now), writes=True)
 
     # -- the live actions --------------------------------------------------------------------
 
@@ -266,17 +308,23 @@ class Live:
 # reach the pages through the runtime's live consumers (web/live_hub.LiveFeed).
 
 
-def start(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> dict[str, Any]:
+def start(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
+    """The host's "Go live" (the page confirms first when it is early, or after the end)."""
     webinar = live.webinar(session, granted.webinar_id)
-    instance = instances.start_instance(
-        session, webinar, ids=live.runtime.context.issuer.ids, now=live._now()
+    instance = green_room.go_live(
+        session,
+        webinar,
+        ids=live.runtime.context.issuer.ids,
+        now=live.now(),
+        early=data.get("early") is True,
+        again=data.get("again") is True,
     )
     return {"uuid": instance.uuid, "status": "live"}
 
 
 def end(live: Live, session: Session, granted: Pass, _data: dict[str, Any]) -> dict[str, Any]:
     webinar = live.webinar(session, granted.webinar_id)
-    webinars.end_webinar(session, webinar, now=live._now())
+    webinars.end_webinar(session, webinar, now=live.now())
     return {"status": "ended"}
 
 
@@ -285,7 +333,7 @@ def create_poll(
 ) -> dict[str, Any]:
     webinar = live.webinar(session, granted.webinar_id)
     title, questions = polls.parse_poll(data)
-    poll = polls.create_poll(session, webinar, title, questions, now=live._now())
+    poll = polls.create_poll(session, webinar, title, questions, now=live.now())
     return {"poll_id": poll.id}
 
 
@@ -293,26 +341,28 @@ def launch_poll(
     live: Live, session: Session, granted: Pass, data: dict[str, Any]
 ) -> dict[str, Any]:
     webinar, instance = live.running(session, granted)
-    poll = polls.launch_poll(session, webinar, instance, _int(data.get("poll_id")), now=live._now())
+    poll = polls.launch_poll(
+        session, webinar, instance, whole_number(data.get("poll_id")), now=live.now()
+    )
     return {"launched": poll.id}
 
 
 def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     webinar, instance = live.running(session, granted)
-    poll = polls.get_poll(session, webinar, _int(data.get("poll_id")))
+    poll = polls.get_poll(session, webinar, whole_number(data.get("poll_id")))
     raw = data.get("answers")
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(a, str) for a in v) for v in raw.values()
     ):
         raise LiveBodyInvalid(reason="answers must map each question to a list of answers.")
-    polls.vote(session, poll, instance, granted.participant, raw, now=live._now())
+    polls.vote(session, poll, instance, granted.participant, raw, now=live.now())
     return {"voted": poll.id}
 
 
 def ask(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     _webinar, instance = live.running(session, granted)
     row = polls.ask(
-        session, instance, granted.participant, str(data.get("question", "")), now=live._now()
+        session, instance, granted.participant, str(data.get("question", "")), now=live.now()
     )
     return {"question_id": row.id, "name": row.name, "question": row.question}
 
@@ -322,20 +372,13 @@ def reply(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> 
     row = polls.reply(
         session,
         instance,
-        _int(data.get("question_id")),
+        whole_number(data.get("question_id")),
         str(data.get("answer", "")),
-        now=live._now(),
+        now=live.now(),
+        private=data.get("private") is True,
     )
-    return {"question_id": row.id, "question": row.question, "answer": row.answer}
-
-
-def _int(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = ascii_int(value) if isinstance(value, str) else None
-    if number is not None:
-        return number
-    raise LiveBodyInvalid(reason="An id must be a whole number.")
+    shown = {"question_id": row.id, "question": row.question, "answer": row.answer}
+    return shown | {"private": row.is_private}
 
 
 LiveHandler = Callable[[Live, Session, Pass, dict[str, Any]], dict[str, Any]]
@@ -347,4 +390,5 @@ ACTIONS: dict[str, tuple[tuple[Role, ...], LiveHandler]] = {
     "vote": ((Role.PANELIST, Role.ATTENDEE), vote),
     "ask": ((Role.PANELIST, Role.ATTENDEE), ask),
     "reply": (STAFF, reply),
+    **ROOM_ACTIONS,
 }

@@ -2,19 +2,35 @@
 pages' messages, and `LiveHub` fans each message out to the pages connected to a webinar
 (across processes through a relay, web/relay.py).
 
-    WebinarStarted      → "started"  {uuid}                         everyone
-    WebinarEnded        → "ended"    {}                             everyone
-    PollLaunched        → "poll"     {poll_id, title, questions}    everyone
-    PollAnswered        → "results"  {poll_id, results}             the host (once per batch)
-    QuestionAsked       → "question" {question_id, name, question}  host and panelists
-    QuestionAnswered    → "answer"   {question_id, question, answer} everyone
-    ParticipantJoined/Left → "presence" {present}                   the host (once per batch)
+    WebinarStarted      → "started"     {uuid}                           everyone
+    WebinarEnded        → "ended"       {}                               everyone
+    GreenRoomChanged    → "green_room"  {people: [{name, role}]}         host, panelists (per batch)
+    PollLaunched        → "poll"        {poll_id, title, questions}      everyone
+    PollAnswered        → "results"     {poll_id, results, shared}       the host; everyone once
+    PollResultsShared   → "results"                                        shared (per batch)
+    PollClosed          → "poll_closed" {poll_id}                        everyone
+    QuestionAsked       → "question"    {question_id, name, question, upvotes}   everyone
+    QuestionAnswered    → "answer"      {question_id, question, answer, private}  everyone; a
+                                                          private one: the staff and its asker
+    QuestionUpvoted     → "upvotes"     {question_id, upvotes}           everyone
+    QuestionDismissed   → "dismissed"   {question_id}                    everyone
+    QuestionStarred     → "starred"     {question_id, starred}           host, panelists
+    ParticipantJoined/Left → "presence" {present}                        the host (per batch)
+
+Each message is serialised once, as a Server-Sent Events frame with an id
+("<epoch>-<seq>": `seq` grows with every message of this process, `epoch` is the process's
+own), and kept in a bounded ring per webinar, so a page that reconnects with
+`Last-Event-ID` gets what it missed (`LiveHub.since`); when that is no longer possible (the
+ring moved on, another process or a restart: another epoch) the page gets a fresh state.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import secrets
 import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,38 +42,76 @@ from podium.codes import EVERYONE, STAFF, Role
 from podium.db.models import Poll, Webinar, WebinarInstance
 from podium.events import (
     Event,
+    GreenRoomChanged,
     ParticipantJoined,
     ParticipantLeft,
     PollAnswered,
+    PollClosed,
     PollLaunched,
+    PollResultsShared,
     QuestionAnswered,
     QuestionAsked,
+    QuestionDismissed,
+    QuestionStarred,
+    QuestionUpvoted,
     WebinarEnded,
     WebinarStarted,
 )
-from podium.services import instances, polls
+from podium.services import green_room, instances, polls
 
 if TYPE_CHECKING:
     from podium.web.runtime import Runtime
 
-Message = tuple[str, dict[str, Any]]
+REPLAY = 200  # messages kept per webinar for pages that reconnect
+CHANNELS = 500  # webinars whose recent messages are kept (the least recently used go)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One message as the pages receive it: serialised once, whoever receives it."""
+
+    seq: int
+    event: str
+    text: str  # the whole SSE frame: id, event, data
+    roles: tuple[str, ...]
+    to: str = ""  # an e-mail (lower case) that receives it whatever its role
+
+    def reaches(self, subscriber: Subscriber) -> bool:
+        return subscriber.role in self.roles or (bool(self.to) and subscriber.email == self.to)
+
+
+CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with Last-Event-ID
 
 
 @dataclass(eq=False)
 class Subscriber:
     role: str
-    queue: asyncio.Queue[Message] = field(default_factory=asyncio.Queue)
+    email: str = ""  # lower case: private answers find their asker by it
+    queue: asyncio.Queue[Frame] = field(default_factory=asyncio.Queue)
+
+
+@dataclass(eq=False)
+class Channel:
+    """A webinar's subscribers and its recent frames; `floor`: frames up to that seq may
+    be missing from `recent` (before the channel existed, or pushed out of the ring)."""
+
+    floor: int
+    recent: deque[Frame]
+    subscribers: set[Subscriber] = field(default_factory=set)
 
 
 class LiveHub:
     """In-process fan-out of live messages to the pages connected to a webinar.
 
     Messages may be published from any thread (a unit of work committed by the CLI or a test
-    thread): they are handed to the event loop the hub runs on.
+    thread): they are handed to the event loop the hub runs on, where everything else runs.
     """
 
-    def __init__(self) -> None:
-        self._subscribers: dict[int, set[Subscriber]] = {}
+    def __init__(self, replay: int = REPLAY, channels: int = CHANNELS) -> None:
+        self.epoch = secrets.token_hex(4)
+        self._seq = 0
+        self._replay, self._max_channels = replay, channels
+        self._channels: OrderedDict[int, Channel] = OrderedDict()
         # Set while a cross-process relay runs (web/relay.py): True when it took the message.
         self.relay: Callable[[dict[str, Any]], bool] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -67,39 +121,96 @@ class LiveHub:
         """The hub delivers on `loop` (the app's, from its lifespan)."""
         self.loop, self._loop_thread = loop, threading.get_ident()
 
-    def subscribe(self, webinar_id: int, role: str) -> Subscriber:
-        subscriber = Subscriber(role)
-        self._subscribers.setdefault(webinar_id, set()).add(subscriber)
+    def _channel(self, webinar_id: int) -> Channel:
+        channel = self._channels.get(webinar_id)
+        if channel is None:
+            channel = Channel(self._seq, deque(maxlen=self._replay))
+            self._channels[webinar_id] = channel
+            idle = [key for key, c in self._channels.items() if not c.subscribers]
+            for key in idle[: max(0, len(self._channels) - self._max_channels)]:
+                del self._channels[key]
+        self._channels.move_to_end(webinar_id)
+        return channel
+
+    # -- the pages' side -----------------------------------------------------------------------
+
+    def subscribe(self, webinar_id: int, role: str, email: str = "") -> Subscriber:
+        subscriber = Subscriber(role, email.lower())
+        self._channel(webinar_id).subscribers.add(subscriber)
         return subscriber
 
     def unsubscribe(self, webinar_id: int, subscriber: Subscriber) -> None:
-        self._subscribers.get(webinar_id, set()).discard(subscriber)
+        channel = self._channels.get(webinar_id)
+        if channel is not None:
+            channel.subscribers.discard(subscriber)
+
+    def cursor(self) -> str:
+        """The id of "now": a page that has seen everything up to here resumes from it."""
+        return f"{self.epoch}-{self._seq}"
+
+    def since(
+        self, webinar_id: int, last_event_id: str, subscriber: Subscriber
+    ) -> list[Frame] | None:
+        """The frames for `subscriber` after `last_event_id`, or None when they cannot all
+        be given (another epoch, or the ring moved on): the page then needs a fresh state."""
+        epoch, _, number = last_event_id.partition("-")
+        if epoch != self.epoch or not number.isascii() or not number.isdigit():
+            return None
+        last = int(number)
+        channel = self._channel(webinar_id)
+        if last < channel.floor or last > self._seq:
+            return None
+        return [f for f in channel.recent if f.seq > last and f.reaches(subscriber)]
+
+    def disconnect(self, webinar_id: int) -> None:
+        """End every stream of the webinar now; the pages reconnect with Last-Event-ID."""
+        for subscriber in list(self._channel(webinar_id).subscribers):
+            subscriber.queue.put_nowait(CLOSE)
+
+    # -- the events' side -------------------------------------------------------------------
 
     def publish(
-        self, webinar_id: int, event: str, data: dict[str, Any], roles: Sequence[str] = EVERYONE
+        self,
+        webinar_id: int,
+        event: str,
+        data: dict[str, Any],
+        roles: Sequence[str] = EVERYONE,
+        to: str = "",
     ) -> None:
         if self.loop is not None and threading.get_ident() != self._loop_thread:
             if not self.loop.is_closed():
-                self.loop.call_soon_threadsafe(self.publish, webinar_id, event, data, roles)
+                self.loop.call_soon_threadsafe(self.publish, webinar_id, event, data, roles, to)
             return
-        message = {"w": webinar_id, "e": event, "d": data, "r": list(roles)}
+        message = {"w": webinar_id, "e": event, "d": data, "r": list(roles), "t": to}
         if self.relay is not None and self.relay(message):
             return  # every process, this one included, delivers it when NOTIFY comes back
-        self.deliver(webinar_id, event, data, tuple(roles))
+        self.deliver(webinar_id, event, data, tuple(roles), to)
 
     def deliver(
-        self, webinar_id: int, event: str, data: dict[str, Any], roles: tuple[str, ...]
+        self,
+        webinar_id: int,
+        event: str,
+        data: dict[str, Any],
+        roles: tuple[str, ...],
+        to: str = "",
     ) -> None:
-        for subscriber in list(self._subscribers.get(webinar_id, ())):
-            if subscriber.role in roles:
-                subscriber.queue.put_nowait((event, data))
+        self._seq += 1
+        text = f"id: {self.epoch}-{self._seq}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
+        frame = Frame(self._seq, event, text, roles, to.lower())
+        channel = self._channel(webinar_id)
+        if len(channel.recent) == channel.recent.maxlen:
+            channel.floor = channel.recent[0].seq
+        channel.recent.append(frame)
+        for subscriber in list(channel.subscribers):
+            if frame.reaches(subscriber):
+                subscriber.queue.put_nowait(frame)
 
 
 class LiveFeed:
     """A live consumer of the runtime: committed events → the pages' messages (table above).
 
-    Counts (who is present, a poll's results) are read once per batch of events, however
-    many joins or votes it holds (a simulated session commits thousands at once).
+    Counts (who is present, a poll's results, the green room) are read once per batch of
+    events, however many joins or votes it holds (a simulated session commits thousands).
     """
 
     def __init__(self, runtime: Runtime, hub: LiveHub) -> None:
@@ -108,49 +219,87 @@ class LiveFeed:
 
     def __call__(self, events: Sequence[Event]) -> None:
         present: dict[int, int] = {}  # webinar id → its webinar's seq
+        waiting: dict[int, int] = {}  # the same, for the green room
         results: dict[tuple[int, int, int], None] = {}  # (webinar id, poll, instance)
         for event in events:
             if isinstance(event, ParticipantJoined | ParticipantLeft):
                 present[event.webinar.id] = event.webinar.seq
-            elif isinstance(event, PollAnswered):
+            elif isinstance(event, GreenRoomChanged):
+                waiting[event.webinar_id] = event.webinar_seq
+            elif isinstance(event, PollAnswered | PollResultsShared):
                 results[(event.webinar_id, event.poll_id, event.instance_id)] = None
             else:
                 message = _message(event)
                 if message is not None:
                     self.hub.publish(*message)
         for webinar_id, poll_id, instance_id in results:
-            counts = self.runtime.run(partial(_results, poll_id, instance_id), writes=False)
-            shown = {"poll_id": poll_id, "results": counts}
-            self.hub.publish(webinar_id, "results", shown, (Role.HOST,))
+            counts, shared = self.runtime.run(partial(_results, poll_id, instance_id), writes=False)
+            shown = {"poll_id": poll_id, "results": counts, "shared": shared}
+            self.hub.publish(webinar_id, "results", shown, EVERYONE if shared else (Role.HOST,))
         for webinar_id, seq in present.items():
             count = self.runtime.run(partial(_present, seq), writes=False)
             self.hub.publish(webinar_id, "presence", {"present": count}, (Role.HOST,))
+        for webinar_id, seq in waiting.items():
+            people = self.runtime.run(partial(_waiting, seq), writes=False)
+            self.hub.publish(webinar_id, "green_room", {"people": people}, STAFF)
 
 
-def _message(event: Event) -> tuple[int, str, dict[str, Any], Sequence[str]] | None:
-    """(webinar id, message name, data, roles) of an event the pages hear as it is."""
+Message = tuple[int, str, dict[str, Any], Sequence[str], str]
+
+
+def _message(event: Event) -> Message | None:
+    """(webinar id, message name, data, roles, e-mail) of an event the pages hear as it is."""
     match event:
         case WebinarStarted(webinar=webinar, instance_uuid=uuid):
-            return webinar.id, "started", {"uuid": uuid}, EVERYONE
+            return webinar.id, "started", {"uuid": uuid}, EVERYONE, ""
         case WebinarEnded(webinar=webinar):
-            return webinar.id, "ended", {}, EVERYONE
+            return webinar.id, "ended", {}, EVERYONE, ""
         case PollLaunched(webinar_id=webinar_id, poll_id=poll_id, title=title):
             shown = {"poll_id": poll_id, "title": title, "questions": list(event.questions)}
-            return webinar_id, "poll", shown, EVERYONE
+            return webinar_id, "poll", shown, EVERYONE, ""
+        case PollClosed(webinar_id=webinar_id, poll_id=poll_id):
+            return webinar_id, "poll_closed", {"poll_id": poll_id}, EVERYONE, ""
+    return _qa_message(event)
+
+
+def _qa_message(event: Event) -> Message | None:
+    """The same, for the events of the Q&A."""
+    match event:
         case QuestionAsked(webinar_id=webinar_id, question_id=question_id):
             shown = {"question_id": question_id, "name": event.name, "question": event.question}
-            return webinar_id, "question", shown, STAFF
+            return webinar_id, "question", shown | {"upvotes": 0}, EVERYONE, ""
         case QuestionAnswered(webinar_id=webinar_id, question_id=question_id):
             shown = {"question_id": question_id, "question": event.question}
-            return webinar_id, "answer", shown | {"answer": event.answer}, EVERYONE
+            shown |= {"answer": event.answer, "private": event.private}
+            # A private answer: the staff, and the one who asked (found by e-mail).
+            roles, to = (STAFF, event.asker_email) if event.private else (EVERYONE, "")
+            return webinar_id, "answer", shown, roles, to
+        case QuestionUpvoted(webinar_id=webinar_id, question_id=question_id):
+            shown = {"question_id": question_id, "upvotes": event.upvotes}
+            return webinar_id, "upvotes", shown, EVERYONE, ""
+        case QuestionDismissed(webinar_id=webinar_id, question_id=question_id):
+            return webinar_id, "dismissed", {"question_id": question_id}, EVERYONE, ""
+        case QuestionStarred(webinar_id=webinar_id, question_id=question_id):
+            shown = {"question_id": question_id, "starred": event.starred}
+            return webinar_id, "starred", shown, STAFF, ""
     return None
 
 
-def _results(poll_id: int, instance_id: int, session: Session) -> dict[str, dict[str, int]]:
+def _results(
+    poll_id: int, instance_id: int, session: Session
+) -> tuple[dict[str, dict[str, int]], bool]:
     poll = session.get_one(Poll, poll_id)
-    return polls.poll_results(session, poll, session.get_one(WebinarInstance, instance_id))
+    counts = polls.poll_results(session, poll, session.get_one(WebinarInstance, instance_id))
+    return counts, poll.shared_at is not None and poll.instance_id == instance_id
 
 
 def _present(webinar_seq: int, session: Session) -> int:
     instance = instances.running_instance(session, session.get_one(Webinar, webinar_seq))
     return 0 if instance is None else instances.count_present(session, instance)
+
+
+def _waiting(webinar_seq: int, session: Session) -> list[dict[str, str]]:
+    return [
+        {"name": person.name, "role": person.role}
+        for person in green_room.waiting(session, webinar_seq)
+    ]

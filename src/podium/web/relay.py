@@ -104,7 +104,8 @@ async def postgres_relay(hub: Any, database_url: str) -> AsyncIterator[None]:
         async for notice in listener.notifies():
             message = pieces.take(json.loads(notice.payload), time.monotonic())
             if message is not None:
-                hub.deliver(message["w"], message["e"], message["d"], tuple(message["r"]))
+                roles, to = tuple(message["r"]), message.get("t", "")
+                hub.deliver(message["w"], message["e"], message["d"], roles, to)
 
     task = asyncio.create_task(listen())
     hub.relay = relay

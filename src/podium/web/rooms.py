@@ -1,4 +1,5 @@
-"""Entering a webinar: the host's start link, the public join link, personal links."""
+"""Entering a webinar: the host's start link (the console: it starts nothing by itself, the
+host goes live from its green room), the public join link, personal links."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from podium.api.webinar_params import valid_email
 from podium.codes import ApprovalType, Role
 from podium.db.models import Webinar
 from podium.errors import LinkRefused, WebinarNotFound, ZoomError
-from podium.services import instances, lookup, polls, reports
+from podium.services import lookup, polls
+from podium.services.green_room import scheduled_start
 from podium.services.instances import Participant
 from podium.services.links import admit
 from podium.services.rooms import check_entry, check_password
@@ -23,6 +25,8 @@ from podium.web.errors import PRIVATE
 from podium.web.forms import body_params
 from podium.web.live import issue_pass
 from podium.web.pages import Pages
+from podium.web.public import i18n
+from podium.web.public.zones import zone_label
 
 ROOM_HOURS = 12
 
@@ -43,15 +47,32 @@ class Rooms:
         ]
 
     def _webinar(self, session: Session, webinar_id: str) -> Webinar | None:
+        """The webinar, its occurrences loaded: the page reads its schedule (`when`) once the
+        transaction is over."""
         try:
-            return lookup.find_webinar(session, webinar_id, account_id=None)
+            webinar = lookup.find_webinar(session, webinar_id, account_id=None)
         except WebinarNotFound:
             return None
+        webinar.occurrences  # noqa: B018 - loads the collection now
+        return webinar
 
-    def room(self, request: Request, webinar: Webinar, participant: Participant) -> Response:
+    def when(self, request: Request, webinar: Webinar, language: str = "") -> dict[str, Any]:
+        """The session's planned time (in the webinar's zone; the page's script shows it in
+        the visitor's own)."""
+        start = scheduled_start(webinar, self.runtime.context.clock.now())
+        if start is None:
+            return {"when": None, "zone_label": ""}
+        locale = self.pages.locale(request, language)
+        when = i18n.when(start, webinar.duration, webinar.timezone, locale)
+        return {"when": when, "zone_label": zone_label(webinar.timezone, locale)}
+
+    def room(
+        self, request: Request, webinar: Webinar, participant: Participant, language: str = ""
+    ) -> Response:
         token = issue_pass(self.runtime, webinar.id, participant, ROOM_HOURS)
         context = {"webinar": webinar, "participant": participant, "pass": token}
-        return self.pages.render(request, "room.html", context, headers=PRIVATE)
+        context |= self.when(request, webinar, language)
+        return self.pages.render(request, "room.html", context, headers=PRIVATE, language=language)
 
     # -- the host ----------------------------------------------------------------------------
 
@@ -65,14 +86,12 @@ class Rooms:
         now = self.runtime.context.clock.now()
         if expires <= now:
             raise LinkRefused("This start link has expired: get a new one with webinar/get.")
-        instance = instances.running_instance(session, webinar)
         return {
             "webinar": webinar,
             "expires": expires,
             "polls": [
                 (poll, polls.poll_questions(poll)) for poll in polls.list_polls(session, webinar)
             ],
-            "questions": [] if instance is None else reports.qa_questions(session, instance),
         }
 
     async def console(self, request: Request) -> Response:
@@ -85,10 +104,12 @@ class Rooms:
         except LinkRefused as refusal:
             return self.pages.refused(request, refusal)
         webinar: Webinar = context["webinar"]
-        host = Participant(role=Role.HOST, name="Host", email=webinar.host.email)
+        host = Participant(role=Role.HOST, name=webinar.host.email, email=webinar.host.email)
         expires: datetime = context["expires"]
         hours = (expires - self.runtime.context.clock.now()).total_seconds() / 3600
         context["pass"] = issue_pass(self.runtime, webinar.id, host, hours)
+        context["report_url"] = f"/s/{webinar.id}/report?zak={zak}"
+        context |= self.when(request, webinar)
         return self.pages.render(request, "console.html", context, headers=PRIVATE)
 
     # -- anyone (webinars without registration) ----------------------------------------------
@@ -131,9 +152,7 @@ class Rooms:
         except ZoomError as error:
             return self.pages.refused(request, error)
         if not self.pages.csrf_ok(request, form.get("csrf", "")):
-            return self.pages.refused(
-                request, LinkRefused("This form expired or came from another site.")
-            )
+            return self.pages.form_expired(request)
         webinar = self.runtime.run(
             lambda s: self._webinar(s, request.path_params["webinar_id"]), writes=False
         )
@@ -142,14 +161,13 @@ class Rooms:
         try:
             participant = self._walk_in(webinar, form)
         except ZoomError as refusal:
-            message = str(refusal)
             return self.pages.render(
                 request,
                 "join.html",
                 {
                     "webinar": webinar,
                     "csrf": form.get("csrf", ""),
-                    "error": message,
+                    "error": str(refusal),
                     "values": {"name": form.get("name", ""), "email": form.get("email", "")},
                 },
                 status=400,
@@ -171,23 +189,27 @@ class Rooms:
         webinar_id = request.path_params["webinar_id"]
         token = request.query_params.get("tk", "")
 
-        def enter(session: Session) -> tuple[Webinar, Participant]:
+        def enter(session: Session) -> tuple[Webinar, Participant, str]:
             admission = admit(session, webinar_id, token)
             webinar = self._webinar(session, webinar_id)
             if webinar is None:  # pragma: no cover - admit() already checked it
                 raise LinkRefused("This link is not valid.")
             check_entry(webinar, admission.email)
-            return webinar, Participant(
-                role=admission.role,
-                name=admission.name,
-                email=admission.email,
-                registrant_pk=admission.registrant_pk,
-                panelist_pk=admission.panelist_pk,
-                registrant_id=admission.registrant_id,
+            return (
+                webinar,
+                Participant(
+                    role=admission.role,
+                    name=admission.name,
+                    email=admission.email,
+                    registrant_pk=admission.registrant_pk,
+                    panelist_pk=admission.panelist_pk,
+                    registrant_id=admission.registrant_id,
+                ),
+                admission.language,
             )
 
         try:
-            webinar, participant = self.runtime.run(enter, writes=False)
+            webinar, participant, language = self.runtime.run(enter, writes=False)
         except LinkRefused as refusal:
             return self.pages.refused(request, refusal)
-        return self.room(request, webinar, participant)
+        return self.room(request, webinar, participant, language)

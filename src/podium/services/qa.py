@@ -1,0 +1,167 @@
+"""Q&A while a session runs, beyond asking and answering (services/polls.py): upvotes,
+the staff dismissing or starring questions, and what each participant sees.
+
+Everyone sees the questions that were not dismissed, with their upvotes; a public answer is
+everyone's, a private one only its asker's (and the staff's); stars are the staff's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from podium.codes import STAFF
+from podium.db.models import QaQuestion, QaUpvote, WebinarInstance
+from podium.errors import InvalidParameter, OwnQuestion
+from podium.events import QuestionDismissed, QuestionStarred, QuestionUpvoted
+from podium.services.events import record
+from podium.services.instances import Participant
+from podium.services.polls import instance_webinar_id
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question_id: int
+    name: str
+    question: str
+    answer: str | None  # None: not answered, or answered privately to someone else
+    is_answered: bool
+    is_private: bool
+    upvotes: int
+    is_mine: bool
+    has_my_upvote: bool
+    is_starred: bool  # always False for attendees
+
+
+def _question(session: Session, instance: WebinarInstance, question_id: int) -> QaQuestion:
+    row = session.execute(
+        select(QaQuestion).where(
+            QaQuestion.id == question_id,
+            QaQuestion.instance_id == instance.id,
+            QaQuestion.dismissed_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise InvalidParameter(name="question_id", reason="No such question in this session.")
+    return row
+
+
+def _same(email: str, other: str) -> bool:
+    return email.lower() == other.lower()
+
+
+def upvote(
+    session: Session,
+    instance: WebinarInstance,
+    participant: Participant,
+    question_id: int,
+    *,
+    now: datetime,
+) -> QaQuestion:
+    """A participant's upvote of someone else's question; a second press takes it back."""
+    row = _question(session, instance, question_id)
+    if _same(row.email, participant.email):
+        raise OwnQuestion
+    key = participant.email.lower()
+    taken = session.execute(
+        delete(QaUpvote).where(QaUpvote.question_id == row.id, QaUpvote.email_key == key)
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        session.execute(insert(QaUpvote).values(question_id=row.id, email_key=key, created_at=now))
+    row.upvotes = session.execute(
+        select(func.count()).select_from(QaUpvote).where(QaUpvote.question_id == row.id)
+    ).scalar_one()
+    session.flush()
+    record(
+        session,
+        QuestionUpvoted(
+            webinar_id=instance_webinar_id(session, instance),
+            instance_id=instance.id,
+            question_id=row.id,
+            upvotes=row.upvotes,
+            at=now,
+        ),
+    )
+    return row
+
+
+def dismiss(
+    session: Session, instance: WebinarInstance, question_id: int, *, now: datetime
+) -> QaQuestion:
+    """The staff take a question off everyone's list (it stays in the reports)."""
+    row = _question(session, instance, question_id)
+    row.dismissed_at = now
+    session.flush()
+    record(
+        session,
+        QuestionDismissed(
+            webinar_id=instance_webinar_id(session, instance),
+            instance_id=instance.id,
+            question_id=row.id,
+            at=now,
+        ),
+    )
+    return row
+
+
+def star(
+    session: Session, instance: WebinarInstance, question_id: int, starred: bool, *, now: datetime
+) -> QaQuestion:
+    """The staff mark a question (to come back to it); only they see the star."""
+    row = _question(session, instance, question_id)
+    row.is_starred = starred
+    session.flush()
+    record(
+        session,
+        QuestionStarred(
+            webinar_id=instance_webinar_id(session, instance),
+            instance_id=instance.id,
+            question_id=row.id,
+            starred=starred,
+            at=now,
+        ),
+    )
+    return row
+
+
+def visible_questions(
+    session: Session, instance: WebinarInstance, participant: Participant
+) -> list[QuestionView]:
+    """The session's questions as `participant` sees them, oldest first."""
+    is_staff = participant.role in STAFF
+    key = participant.email.lower()
+    upvoted = set(
+        session.execute(
+            select(QaUpvote.question_id)
+            .join(QaQuestion, QaQuestion.id == QaUpvote.question_id)
+            .where(QaQuestion.instance_id == instance.id, QaUpvote.email_key == key)
+        ).scalars()
+    )
+    rows = session.execute(
+        select(QaQuestion)
+        .where(QaQuestion.instance_id == instance.id, QaQuestion.dismissed_at.is_(None))
+        .order_by(QaQuestion.id)
+    ).scalars()
+    views = []
+    for row in rows:
+        mine = _same(row.email, participant.email)
+        answered = row.answered_at is not None
+        shown = answered and (is_staff or mine or not row.is_private)
+        views.append(
+            QuestionView(
+                question_id=row.id,
+                name=row.name,
+                question=row.question,
+                answer=row.answer if shown else None,
+                is_answered=answered,
+                is_private=row.is_private,
+                upvotes=row.upvotes,
+                is_mine=mine,
+                has_my_upvote=row.id in upvoted,
+                is_starred=row.is_starred and is_staff,
+            )
+        )
+    return views

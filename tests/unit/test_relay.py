@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from podium.web.live_hub import LiveHub
+from podium.web.live_hub import Frame, LiveHub
 from podium.web.relay import MAX_PAYLOAD, PIECES_KEPT_SECONDS, Pieces, notices, postgres_relay
 from tests.mail_sink import run_async
 
@@ -53,15 +53,19 @@ def test_a_50_kb_poll_reaches_the_pages_of_another_process() -> None:
     url = os.environ["PODIUM_TEST_DATABASE_URL"]
     sender, receiver = LiveHub(), LiveHub()
 
-    async def story() -> list[tuple[str, dict[str, object]]]:
+    def shown(frame: Frame) -> tuple[str, object]:
+        data = next(line for line in frame.text.splitlines() if line.startswith("data: "))
+        return frame.event, json.loads(data[len("data: ") :])
+
+    async def story() -> list[tuple[str, object]]:
         async with postgres_relay(sender, url), postgres_relay(receiver, url):
             page = receiver.subscribe(42, "attendee")
             own = sender.subscribe(42, "attendee")
             sender.publish(42, "poll", BIG_POLL)
             sender.publish(42, "ended", {})
             async with asyncio.timeout(60):  # bounds a hang only
-                got = [await page.queue.get(), await page.queue.get()]
-                mine = [await own.queue.get(), await own.queue.get()]
+                got = [shown(await page.queue.get()), shown(await page.queue.get())]
+                mine = [shown(await own.queue.get()), shown(await own.queue.get())]
             assert mine == got
             return got
 

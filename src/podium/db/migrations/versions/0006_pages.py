@@ -1,7 +1,7 @@
 """public pages: the link sent again, poll and Q&A controls, upvotes, the green room
 
 Revision ID: 0006_pages
-Revises: 0003
+Revises: 0004_v2
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_pages"
-down_revision = "0003"  # the lead re-chains it after the other branches' revisions at merge
+down_revision = "0004_v2"
 branch_labels = None
 depends_on = None
 

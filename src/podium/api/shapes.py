@@ -73,7 +73,7 @@ def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:
 
 
 def panelist(call: Shaping, webinar: Webinar, item: Panelist) -> Json:
-    token = call.issuer.link_token(item.token_nonce)
+    token = call.issuer.link_token(item.token_nonce, item.token_digest)
     return {
         "name": item.name,
         "email": item.email,
@@ -98,7 +98,9 @@ def personal_url(call: Shaping, webinar: Webinar, item: Registrant) -> str:
     """A registrant's own join link; a cancelled registrant has none."""
     if item.status == CANCELLED:
         return ""
-    return call.urls.personal_url(webinar.id, call.issuer.link_token(item.token_nonce))
+    return call.urls.personal_url(
+        webinar.id, call.issuer.link_token(item.token_nonce, item.token_digest)
+    )
 
 
 def registration(call: Shaping, webinar: Webinar, result: Registration) -> Json:

@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Insert, Row, insert, select
+from sqlalchemy import Connection, Insert, Row, func, insert, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import (
@@ -143,7 +143,8 @@ def _insert_statement() -> Insert:
 
 def _registrant(session: Session, webinar: Webinar, registrant: Registrant, kind: str) -> Addressee:
     occurrences = _registrant_occurrences(session, webinar, registrant.id)
-    return _person(registrant, registrant.token_nonce, _starts(webinar, occurrences), kind)
+    starts = _starts(webinar, occurrences)
+    return _person(registrant, registrant.token_nonce, starts, kind, registrant.token_digest)
 
 
 class Person(Protocol):
@@ -159,14 +160,20 @@ class Person(Protocol):
     def language(self) -> str: ...
 
 
-def _person(person: Person, nonce: str, starts: list[str], kind: str) -> Addressee:
+def _person(
+    person: Person, nonce: str, starts: list[str], kind: str, digest: str | None = None
+) -> Addressee:
+    """`digest`: the link's stored digest, which picks the key after a key rotation."""
     with_link = kind not in (CANCELLED_KIND, WEBINAR_CANCELLED_KIND)
+    link = {"role": "registrant", "nonce": nonce}
+    if digest is not None:
+        link["digest"] = digest
     return Addressee(
         person.email,
         f"{person.first_name} {person.last_name}".strip(),
         person.language,
         starts,
-        {"role": "registrant", "nonce": nonce} if with_link else None,
+        link if with_link else None,
     )
 
 
@@ -177,7 +184,9 @@ def _panelist(webinar: Webinar, panelist: Panelist, kind: str) -> Addressee:
         panelist.name,
         webinar.language,
         _starts(webinar),
-        {"role": "panelist", "nonce": panelist.token_nonce} if with_link else None,
+        {"role": "panelist", "nonce": panelist.token_nonce, "digest": panelist.token_digest}
+        if with_link
+        else None,
     )
 
 
@@ -226,3 +235,13 @@ def schedule_changed(session: Session, webinar: Webinar, *, cancelled: bool, now
     ).scalars()
     for panelist in panelists:
         _enqueue(session, webinar, kind, _panelist(webinar, panelist, kind), now=now)
+
+
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """Messages waiting to be sent, and when the oldest of them was written."""
+    row = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == PENDING
+        )
+    ).one()
+    return int(row[0]), row[1]

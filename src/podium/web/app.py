@@ -4,42 +4,48 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
+from podium.services import outbox
 from podium.settings import Settings
 from podium.web.admin import Admin
 from podium.web.cancel import SelfCancel
 from podium.web.faults import Faults
+from podium.web.health import Health, Liveness
 from podium.web.journal import Journal
 from podium.web.limits import MissThrottle, RateLimits
 from podium.web.live import Live, LiveHub, sweeper
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
+from podium.web.metrics import Metrics
+from podium.web.observe import V1_ROUTE, Observer
 from podium.web.pages import Pages
+from podium.web.proxy import TrustedProxies
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
 
 
 def background(
-    runtime: Runtime, hub: LiveHub
+    runtime: Runtime, hub: LiveHub, liveness: Liveness
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker."""
     sweeping = sweeper(runtime, hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with sweeping(app), mail_worker(runtime):
+        async with sweeping(app), mail_worker(runtime, liveness):
             yield
 
     return lifespan
@@ -47,21 +53,40 @@ def background(
 
 class Podium(Starlette):
     """Starlette, except that a v1 call (POST /v1/…) goes straight to the v1 API: no router
-    or middleware between the socket and `V1Api.serve` on the hottest path."""
+    or middleware between the socket and `V1Api.serve` on the hottest path. Every HTTP
+    request passes the observer (request id, access line, metrics: web/observe.py), after
+    a trusted proxy's headers are applied (web/proxy.py)."""
 
-    def __init__(self, api: V1Api, **options: Any) -> None:
+    def __init__(
+        self,
+        api: V1Api,
+        observer: Observer,
+        proxies: TrustedProxies | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.api = api
+        self.observer = observer
+        self.proxies = proxies
+        self._routed = super().__call__
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if scope["type"] != "http":
+            await self._routed(scope, receive, send)
+            return
+        if self.proxies is not None:
+            self.proxies.apply(scope)
+        if scope["method"] == "POST":
             path, root = scope["path"], scope.get("root_path", "")
             if root and path.startswith(root):
                 path = path[len(root) :]
             if path.startswith("/v1/"):
-                await self.api.serve(scope, receive, send, path[4:])
+                await self.observer(scope, receive, send, partial(self._v1, path[4:]), V1_ROUTE)
                 return
-        await super().__call__(scope, receive, send)
+        await self.observer(scope, receive, send, self._routed, None)
+
+    async def _v1(self, name: str, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.api.serve(scope, receive, send, name)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
@@ -70,13 +95,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         runtime = Runtime.build(settings, clock=VirtualClock() if settings.sandbox else None)
     journal, faults = Journal(settings.journal_limit), Faults()
 
-    async def health(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     async def index(request: Request) -> Response:
         return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
 
-    hub = LiveHub()
+    hub, liveness = LiveHub(), Liveness()
+    metrics = Metrics(now=runtime.context.clock.now)
+    metrics.watch_engine(runtime.engine)
+    metrics.backlogs["outbox"] = lambda: runtime.run(outbox.backlog, writes=False)
     pages = Pages(runtime)
     api = V1Api(runtime, hub, RateLimits.from_settings(settings), journal=journal, faults=faults)
     admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
@@ -84,7 +109,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
-        Route("/healthz", health),
+        *Health(runtime, liveness, metrics, admin.authorize).routes(),
         Mount("/v1", api),
         Mount("/static", static, name="static"),
         *pages.routes(),
@@ -126,14 +151,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
 
     app = Podium(
         api,
+        Observer(metrics),
+        TrustedProxies.from_setting(settings.forwarded_allow_ips),
         routes=routes,
-        lifespan=background(runtime, hub),
+        lifespan=background(runtime, hub, liveness),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
         app.add_middleware(MissThrottle, storage_url=settings.redis_url or "memory://")
     app.state.runtime = runtime
     app.state.hub = hub
+    app.state.metrics = metrics
+    app.state.liveness = liveness
     app.state.journal = journal
     app.state.faults = faults
     return app

@@ -196,7 +196,7 @@ class Pages:
                 now=self.runtime.context.clock.now(),
             )
             person = registration.registrant
-            token = self.runtime.context.issuer.link_token(person.token_nonce)
+            token = self.runtime.context.issuer.link_token(person.token_nonce, person.token_digest)
             return person.status, self.runtime.context.urls.personal_url(webinar.id, token)
 
         try:

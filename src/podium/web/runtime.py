@@ -19,7 +19,7 @@ from podium.db.engine import WRITE_OPTION, for_reading, make_engine, make_sessio
 from podium.errors import StorageUnavailable
 from podium.ids import Ids
 from podium.services.accounts import NewAccount, create_account, instance_key
-from podium.services.tokens import Issuer
+from podium.services.tokens import Issuer, Keyring
 from podium.settings import Settings
 from podium.web.group_commit import GroupCommit, Work
 
@@ -82,8 +82,9 @@ class Runtime:
         ids = ids or Ids()
         engine = make_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         readers, writers = make_sessions(bind if bind is not None else engine)
-        if settings.secret_key is not None:
-            key = settings.secret_key.encode("utf-8")
+        key: bytes
+        if settings.secret_keys:  # newest first: the first signs, every one verifies
+            key = Keyring(settings.secret_keys)
         else:
             with writers.begin() as session:
                 key = instance_key(session, ids)

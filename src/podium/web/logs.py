@@ -1,0 +1,125 @@
+"""Log lines: text or JSON, uvicorn's and Podium's alike, with secrets scrubbed.
+
+`configure(format, level)` gives the root logger one handler on standard error; uvicorn's
+loggers hand their records to it (uvicorn runs with `log_config=None`). Every line passes
+`scrub`: tokens in query strings (tk, zak, pass, api_secret, …), bearer and basic
+credentials, passwords in URLs, SQL parameters in database errors, and the process's own
+secrets (PODIUM_SECRET_KEY keys, the admin token, database and SMTP passwords) become `***`.
+
+Text: `2026-01-15T12:00:00.123Z INFO podium.access POST /v1/{action} 200 1.84ms
+request_id=… account_id=…`; JSON: one object a line with time, level, logger, message
+and, for the access log, method, route, status, duration_ms, request_id, account_id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Iterable
+
+ACCESS = "podium.access"
+MASK = "***"
+# Query parameters, form fields and JSON members whose values are secrets or personal links.
+SECRET_NAMES = r"(?:api_secret|secret|password|passwd|zak|tk|token|access_token|pass|key)"  # noqa: S105 - names, not values
+PATTERNS = (
+    re.compile(rf"(?i)(\b{SECRET_NAMES}=)[^&\s\"',;]+"),
+    re.compile(rf"(?i)(\"{SECRET_NAMES}\"\s*:\s*\")[^\"]*"),
+    re.compile(rf"(?i)('{SECRET_NAMES}'\s*:\s*')[^']*"),
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)(x-podium-pass['\"]?\s*[:=,]\s*['\"]?)[^'\"\s,)]+"),
+    re.compile(r"([a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?=@)"),  # user:password@host
+    re.compile(r"(\[parameters: ).*?(\]$|\]\n)", re.S),  # SQLAlchemy's error detail
+)
+ACCESS_FIELDS = ("method", "route", "status", "duration_ms", "request_id", "account_id")
+
+
+class Scrubber:
+    """Masks secrets in a finished line: known patterns, then the process's own secrets."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def __call__(self, line: str) -> str:
+        for pattern in PATTERNS:
+            line = pattern.sub(_masked, line)
+        for secret in self.secrets:
+            if secret in line:
+                line = line.replace(secret, MASK)
+        return line
+
+
+def _masked(match: re.Match[str]) -> str:
+    tail = match.group(2) if match.re.groups > 1 and match.group(2) else ""
+    return f"{match.group(1)}{MASK}{tail}"
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+    return f"{seconds}.{int(record.msecs):03d}Z"
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self, scrub: Scrubber) -> None:
+        super().__init__()
+        self.scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name == ACCESS:
+            account = getattr(record, "account_id", None)
+            message += f" request_id={getattr(record, 'request_id', '-')}"
+            if account is not None:
+                message += f" account_id={account}"
+        line = f"{_timestamp(record)} {record.levelname} {record.name} {message}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return self.scrub(line)
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, scrub: Scrubber) -> None:
+        super().__init__()
+        self.scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, object] = {
+            "time": _timestamp(record),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": self.scrub(record.getMessage()),
+        }
+        if record.name == ACCESS:
+            for name in ACCESS_FIELDS:
+                value = getattr(record, name, None)
+                if value is not None:
+                    data[name] = value
+        if record.exc_info:
+            data["exception"] = self.scrub(self.formatException(record.exc_info))
+        return self.scrub(json.dumps(data, ensure_ascii=False))
+
+
+def configure(log_format: str, level: str, secrets: Iterable[str] = ()) -> None:
+    """Every log line of the process (Podium's, uvicorn's, libraries') on standard error in
+    `log_format`, from `level` up."""
+    scrub = Scrubber(secrets)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(scrub) if log_format == "json" else TextFormatter(scrub))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+        uvicorn_logger.setLevel(logging.NOTSET)
+
+
+def announce(message: str) -> None:
+    """A start-up line for people: plain on standard output in text mode, a log record
+    (podium.server, info) in JSON mode."""
+    logging.getLogger("podium.server").info(message)

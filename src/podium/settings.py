@@ -296,11 +296,18 @@ class Settings:
         variables count as unset. Raises SettingError for a value that cannot be used."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for declared in declarations():
+        declared_fields = {declared.field: declared for declared in declarations()}
+        for declared in declared_fields.values():
             text = env.get(declared.variable, "")
             if text.strip() != "":
                 values[declared.field] = declared.read(text)
-        values.update({key: value for key, value in overrides.items() if value is not None})
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            declared = declared_fields[name]
+            if isinstance(value, str):  # an option's text: checked like the variable's
+                value = declared.read(value, f"--{name.replace('_', '-')}")
+            values[name] = value
         return cls(**values)  # type: ignore[arg-type]
 
     @classmethod
@@ -311,6 +318,18 @@ class Settings:
 
     def with_public_url(self, public_url: str) -> Settings:
         return replace(self, public_url=public_url.rstrip("/"))
+
+    def secret_values(self) -> list[str]:
+        """Values no log line may show: keys, the admin token, passwords in URLs."""
+        found = [key.decode() for key in self.secret_keys]
+        found += [self.admin_token] if self.admin_token else []
+        for url in (self.database_url, self.smtp_url, self.redis_url):
+            try:
+                password = urlsplit(url).password if url else None
+            except ValueError:
+                password = None
+            found += [password] if password else []
+        return found
 
     @property
     def secret_keys(self) -> tuple[bytes, ...]:
@@ -332,11 +351,12 @@ class Declared:
     secret: bool
     parse: Parse
 
-    def read(self, text: str) -> object:
+    def read(self, text: str, name: str | None = None) -> object:
+        """The value of `text`; SettingError names `name` (an option) or the variable."""
         try:
             return self.parse(text)
         except ValueError as error:
-            raise SettingError(self.variable, str(error), self.expected) from None
+            raise SettingError(name or self.variable, str(error), self.expected) from None
 
     def shown(self, value: object) -> str:
         """The value as `podium config check` prints it: secrets masked."""

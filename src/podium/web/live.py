@@ -34,6 +34,7 @@ from podium.web.runtime import Runtime
 
 HOST, PANELIST, ATTENDEE = "host", "panelist", "attendee"
 HEARTBEAT_SECONDS = 10.0
+RECONNECT: tuple[str, dict[str, Any]] = ("reconnect", {})
 log = logging.getLogger("podium.live")
 
 
@@ -109,6 +110,13 @@ class LiveHub:
         if self.relay is not None and self.relay(message):
             return  # every process, this one included, delivers it when NOTIFY comes back
         self.deliver(webinar_id, event, data, roles)
+
+    def reconnect_all(self) -> None:
+        """This process is stopping: every stream here says "reconnect" and ends, so its
+        page comes back at once (to this server's successor, or another worker)."""
+        for subscribers in self._subscribers.values():
+            for subscriber in subscribers:
+                subscriber.queue.put_nowait(RECONNECT)
 
     def deliver(
         self, webinar_id: int, event: str, data: dict[str, Any], roles: tuple[str, ...]
@@ -243,6 +251,9 @@ class Live:
                 if event == "started" and attendance is None and granted.participant.role != HOST:
                     _, attendance = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
                     self._announce_presence(webinar_id)
+                if event == "reconnect":  # the server is stopping: come back in a second
+                    yield "retry: 1000\n" + sse(event, data)
+                    return
                 yield sse(event, data)
                 if event == "ended":
                     return

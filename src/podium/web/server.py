@@ -24,6 +24,8 @@ from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.faults import FaultRule, Faults
 from podium.web.journal import Call, Journal
+from podium.web.live import LiveHub
+from podium.web.metrics import serve_metrics_port
 from podium.web.runtime import Runtime
 
 
@@ -69,16 +71,28 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 class AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, calling `on_started` once it has started (and accepts connections)."""
+    """uvicorn's server, calling `on_started` once it has started (and accepts connections),
+    and `on_stopping` when a stop begins (SIGTERM, SIGINT): before it stops accepting and
+    waits, at most `timeout_graceful_shutdown` seconds, for the requests in flight."""
 
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[], object],
+        on_stopping: Callable[[], object] = lambda: None,
+    ) -> None:
         super().__init__(config)
         self.on_started = on_started
+        self.on_stopping = on_stopping
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
             self.on_started()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stopping()
+        await super().shutdown(sockets)
 
 
 def serve(
@@ -87,18 +101,31 @@ def serve(
     *,
     on_started: Callable[[], object] = lambda: None,
 ) -> None:
-    """Serve on `listener` until interrupted (the database must already be migrated)."""
+    """Serve on `listener` until SIGTERM or SIGINT (the database must already be migrated).
+
+    Logging is the caller's (web/logs.configure): uvicorn only hands its records on. A stop
+    first tells the live pages to reconnect (their streams end), then lets the requests in
+    flight finish, for at most PODIUM_SHUTDOWN_TIMEOUT_SECONDS."""
     app = create_app(settings)
-    # Event streams stay open: give them 5 s to close before a stop goes ahead anyway.
     config = uvicorn.Config(
         app,
-        log_level="info",
-        access_log=False,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,  # Podium writes its own access line (web/observe.py)
         lifespan="on",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         loop=EVENT_LOOP,
+        server_header=False,
     )
-    AnnouncingServer(config, on_started).run(sockets=[listener])
+    hub: LiveHub = app.state.hub
+    stop_metrics = None
+    if settings.metrics_port is not None and settings.workers == 1:
+        stop_metrics = serve_metrics_port(settings.metrics_port, app.state.metrics.exposition)
+    try:
+        AnnouncingServer(config, on_started, hub.reconnect_all).run(sockets=[listener])
+    finally:
+        if stop_metrics is not None:
+            stop_metrics()
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@
     });
     on("started", () => status("Live"));
     on("ended", ended);
+    // The server is stopping (a restart): the browser reconnects by itself a second later.
+    on("reconnect", () => status("Reconnecting…"));
     on("poll", (poll) => { if (role !== "host") { showPoll(poll); } });
     on("question", addQuestion);
     on("answer", (reply) => {

@@ -112,14 +112,10 @@ def configure(log_format: str, level: str, secrets: Iterable[str] = ()) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic says "Context impl SQLiteImpl." and each step at info: for debugging only.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
         uvicorn_logger.setLevel(logging.NOTSET)
-
-
-def announce(message: str) -> None:
-    """A start-up line for people: plain on standard output in text mode, a log record
-    (podium.server, info) in JSON mode."""
-    logging.getLogger("podium.server").info(message)

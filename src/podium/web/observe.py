@@ -57,7 +57,8 @@ class Observer:
         key = (id(route), prefix)
         template = self._templates.get(key)
         if template is None:
-            path = route.path + ("/{path}" if isinstance(route, Mount) else "")
+            # A mount that answered itself (static files): its prefix is in root_path already.
+            path = "/{path}" if isinstance(route, Mount) else route.path
             template = self._templates[key] = _CONVERTER.sub(r"{\1}", prefix + path)
         return template
 

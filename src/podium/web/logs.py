@@ -114,6 +114,10 @@ def configure(log_format: str, level: str, secrets: Iterable[str] = ()) -> None:
     root.setLevel(level.upper())
     # Alembic says "Context impl SQLiteImpl." and each step at info: for debugging only.
     logging.getLogger("alembic").setLevel(logging.DEBUG if level == "debug" else logging.WARNING)
+    # Never below warning, even at debug: SQLAlchemy would log every statement with its
+    # parameters, python-multipart every form field it parses.
+    for chatty in ("sqlalchemy", "multipart", "python_multipart", "aiosmtplib", "asyncio"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 
@@ -70,6 +71,36 @@ def listen(host: str, port: int) -> socket.socket:
     return tcp_socket(host, port)
 
 
+IDLE_GRACE = 1.0  # seconds an idle keep-alive connection may still bring a request at a stop
+
+
+class DrainingProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, except at a stop: uvicorn closes an idle keep-alive
+    connection at once, and a request the client sent on it in that very moment is lost
+    (the client reads a reset). Here such a connection may bring one more request within
+    IDLE_GRACE, answered with `Connection: close`; then the client knows, and nothing is
+    lost. (tests/e2e/test_restarts.py: without this, a few calls of every SIGHUP failed.)"""
+
+    draining = False
+
+    def shutdown(self) -> None:
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.keep_alive = False  # in flight: answered, then closed
+            return
+        self.draining = True
+        self._unset_keepalive_if_required()
+        self.timeout_keep_alive_task = self.loop.call_later(IDLE_GRACE, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self.draining and self.cycle is not None:
+            self.cycle.keep_alive = False
+
+
 class AnnouncingServer(uvicorn.Server):
     """uvicorn's server, calling `on_started` once it has started (and accepts connections),
     and `on_stopping` when a stop begins (SIGTERM, SIGINT): before it stops accepting and
@@ -115,6 +146,7 @@ def serve(
         lifespan="on",
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         loop=EVENT_LOOP,
+        http=DrainingProtocol,
         server_header=False,
     )
     hub: LiveHub = app.state.hub

@@ -9,6 +9,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -167,9 +168,9 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
     finally:
         stop(output)
 
-    print(
+    sys.stdout.write(  # the figures of the closing note (pytest -s)
         f"SIGHUP: {len(load.acknowledged)} registrations acknowledged, {load.reads} reads, "
-        f"{len(load.failures)} failed"
+        f"{len(load.failures)} failed\n"
     )
     assert load.failures == []
     assert len(after) == 2
@@ -200,11 +201,11 @@ def test_sigterm_then_start_loses_no_acknowledged_write(database_url: str) -> No
     finally:
         stop(output)
 
-    print(
+    sys.stdout.write(  # the figures of the closing note (pytest -s)
         f"SIGTERM+start: {len(load.acknowledged)} acknowledged, {load.reads} reads, "
         f"{len(load.failures)} failed calls while the server was away "
         f"{Counter(f.split(':', 1)[0] for f in load.failures)}, the stop took "
-        f"{stopped_after:.2f} s"
+        f"{stopped_after:.2f} s\n"
     )
     assert load.acknowledged - stored_emails(database_url) == set()
     # only calls that found nothing listening, or whose connection the stop cut, failed:

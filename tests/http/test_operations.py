@@ -65,7 +65,7 @@ def test_readyz_names_a_stopped_worker_with_503(client: TestClient) -> None:
         await task
         return task
 
-    liveness.watch("webhooks", asyncio.run(finished()))  # type: ignore[arg-type]
+    liveness.watch("webhooks", asyncio.run(finished()))
     response = client.get("/readyz")
 
     assert response.status_code == 503

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test test-again lint lock bench soak clean chromium nginx container-tools test-container
+.PHONY: serve test test-again lint lock bench soak clean chromium nginx container-tools test-container wheels
 
 # Installs come from the lock files (exact versions, hashes checked); `make lock` refreshes them.
 RUN_LOCK := requirements/run.lock
@@ -87,6 +87,12 @@ container-tools:
 ifeq ($(and $(BUILDAH),$(DEBOOTSTRAP)),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap >/dev/null
 endif
+
+# The wheels the Containerfile installs (--no-index): the locked dependencies and Podium's own.
+wheels: $(VENV)/dev-installed $(RUN_LOCK)
+	rm -rf wheels && mkdir -p wheels
+	$(BIN)/pip wheel $(PIP_QUIET) --no-deps --require-hashes -r $(RUN_LOCK) -w wheels
+	$(BIN)/python -m build --wheel --outdir wheels . >/dev/null
 
 test-container: $(VENV)/dev-installed container-tools
 	PODIUM_TEST_CONTAINER=1 $(BIN)/pytest -q -p no:cacheprovider --timeout=900 tests/container

@@ -132,6 +132,12 @@ def serve(demo: bool, **options: Any) -> None:
     settings = Settings.from_env(**{**options, "port": port}).with_public_url(
         public_url or f"http://{shown_host}:{port}"
     )
+    if settings.forwarded_allow_ips and not public_url:
+        log.warning(
+            "PODIUM_FORWARDED_ALLOW_IPS is set but PODIUM_PUBLIC_URL is not: the links handed "
+            "out will point at %s, not at the proxy",
+            settings.public_url,
+        )
     migrate.upgrade(settings.database_url)
     if demo:
         _show_demo(settings)

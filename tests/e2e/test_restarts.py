@@ -154,7 +154,18 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 @needs_postgresql
 def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> None:
     keys = account(["--database-url", database_url])
-    output, url = serve(database_url, "--port", "0", "--workers", "2", "--log-level", "info")
+    metrics_port = free_port()
+    output, url = serve(
+        database_url,
+        "--port",
+        "0",
+        "--workers",
+        "2",
+        "--log-level",
+        "info",
+        "--metrics-port",
+        str(metrics_port),
+    )
     try:
         before = worker_pids(output.lines)
         load = Load(url, keys, new_webinar(url, keys))
@@ -165,6 +176,7 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
         load.grows_by(100)
         load.stop()
         after = worker_pids(output.lines)[len(before) :]
+        metrics = httpx2.get(f"http://127.0.0.1:{metrics_port}/metrics").text
     finally:
         stop(output)
 
@@ -173,6 +185,14 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
         f"{len(load.failures)} failed\n"
     )
     assert load.failures == []
+    # every worker's count, the replaced ones' too (multiprocess mode), summed by the supervisor
+    v1_calls = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith('podium_http_requests_total{method="POST",route="/v1/{action}"')
+    )
+    assert v1_calls == 2 * len(load.acknowledged) + 1  # registers, reads, the webinar/create
+    assert "podium_outbox_backlog " in metrics
     assert len(after) == 2
     assert set(after).isdisjoint(before)
     assert load.acknowledged - stored_emails(database_url) == set()

@@ -162,11 +162,16 @@ def test_access_line_names_the_route_template_not_the_path(
 
 
 def test_log_formats_scrub_secrets() -> None:
-    record = logging.LogRecord(
-        ACCESS, logging.INFO, __file__, 1, "GET %s", ("/w/1?tk=abcdef&x=1",), None
-    )
-    record.__dict__.update(method="GET", route="/w/{webinar_id}", status=200, request_id="r")
     scrub = Scrubber(["the-admin-token"])
+    uvicorn_line = logging.LogRecord(
+        "uvicorn.error",
+        logging.WARNING,
+        __file__,
+        1,
+        "bad request %s",
+        ("/w/1?tk=abcdef&x=1",),
+        None,
+    )
     sql = logging.LogRecord(
         "podium.v1",
         logging.ERROR,
@@ -177,12 +182,43 @@ def test_log_formats_scrub_secrets() -> None:
         None,
     )
 
+    text, json_line = TextFormatter(scrub).format(uvicorn_line), JsonFormatter(scrub).format(sql)
+
+    assert text.endswith(" WARNING uvicorn.error bad request /w/1?tk=***&x=1")
+    assert TextFormatter(scrub).format(sql).endswith(" failed: Bearer *** [parameters: ***]")
+    assert '"message": "failed: Bearer *** [parameters: ***]"' in json_line
+
+
+def test_access_line_formats() -> None:
+    record = logging.LogRecord(
+        ACCESS,
+        logging.INFO,
+        __file__,
+        1,
+        "%s %s %d %.2fms",
+        ("GET", "/w/{webinar_id}", 200, 1.5),
+        None,
+    )
+    record.__dict__.update(
+        method="GET",
+        route="/w/{webinar_id}",
+        status=200,
+        duration_ms=1.5,
+        request_id="r1",
+        account_id=7,
+    )
+    scrub = Scrubber()
+
     text, json_line = TextFormatter(scrub).format(record), JsonFormatter(scrub).format(record)
 
-    assert text.endswith(" INFO podium.access GET /w/1?tk=***&x=1 request_id=r")
-    assert '"message": "GET /w/1?tk=***&x=1"' in json_line
-    assert '"route": "/w/{webinar_id}"' in json_line
-    assert TextFormatter(scrub).format(sql).endswith(" failed: Bearer *** [parameters: ***]")
+    assert text.endswith(
+        " INFO podium.access GET /w/{webinar_id} 200 1.50ms request_id=r1 account_id=7"
+    )
+    assert json_line.endswith(
+        '"level": "info", "logger": "podium.access", "message": "GET /w/{webinar_id} 200 1.50ms", '
+        '"method": "GET", "route": "/w/{webinar_id}", "status": 200, "duration_ms": 1.5, '
+        '"request_id": "r1", "account_id": 7}'
+    )
 
 
 def test_proxied_request_needs_the_token_even_from_loopback(

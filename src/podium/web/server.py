@@ -11,9 +11,9 @@ from types import TracebackType
 from typing import Any, Self
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from podium.api.actions import ACTIONS
 from podium.api.seed import seed

@@ -13,6 +13,7 @@ and, for the access log, method, route, status, duration_ms, request_id, account
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -104,12 +105,82 @@ class JsonFormatter(logging.Formatter):
         return line if record.name == ACCESS else self.scrub(line)
 
 
+class PodiumHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler `configure` installs. Access lines skip the logging machinery: each is
+    one formatted string, written with the others of the same turn of the event loop in
+    one write (measured: 43 µs a line through a LogRecord and a flushed write, a few µs so;
+    system calls are dear on these machines). Other records go through `emit` as usual."""
+
+    def __init__(self, log_format: str, scrub: Scrubber) -> None:
+        super().__init__(sys.stderr)
+        self.json = log_format == "json"
+        self.setFormatter(JsonFormatter(scrub) if self.json else TextFormatter(scrub))
+        self._pending: list[str] = []
+        self._second = -1
+        self._stamp = ""
+
+    def _time(self) -> str:
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._stamp}.{int((now - second) * 1000):03d}Z"
+
+    def access(
+        self,
+        method: str,
+        route: str,
+        status: int,
+        milliseconds: float,
+        request_id: str,
+        account_id: object,
+    ) -> None:
+        """Queue an access line (info, podium.access); written at the end of the loop's turn."""
+        stamp = self._time()
+        if self.json:
+            account = "" if account_id is None else f', "account_id": {json.dumps(account_id)}'
+            message = json.dumps(f"{method} {route} {status} {milliseconds:.2f}ms")
+            line = (
+                f'{{"time": "{stamp}", "level": "info", "logger": "{ACCESS}", "message": '
+                f'{message}, "method": {json.dumps(method)}, "route": {json.dumps(route)}, '
+                f'"status": {status}, "duration_ms": {round(milliseconds, 3)}, '
+                f'"request_id": "{request_id}"{account}}}'
+            )
+        else:
+            account = "" if account_id is None else f" account_id={account_id}"
+            line = (
+                f"{stamp} INFO {ACCESS} {method} {route} {status} {milliseconds:.2f}ms "
+                f"request_id={request_id}{account}"
+            )
+        self._pending.append(line)
+        if len(self._pending) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(self.flush_access)
+            except RuntimeError:  # no event loop here: write it now
+                self.flush_access()
+
+    def flush_access(self) -> None:
+        lines, self._pending = self._pending, []
+        if lines:
+            self.acquire()
+            try:
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
+            finally:
+                self.release()
+
+
+def access_writer() -> PodiumHandler | None:
+    """The root logger's PodiumHandler, when `configure` installed one."""
+    found = [h for h in logging.getLogger().handlers if isinstance(h, PodiumHandler)]
+    return found[0] if found else None
+
+
 def configure(log_format: str, level: str, secrets: Iterable[str] = ()) -> None:
     """Every log line of the process (Podium's, uvicorn's, libraries') on standard error in
     `log_format`, from `level` up."""
-    scrub = Scrubber(secrets)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(scrub) if log_format == "json" else TextFormatter(scrub))
+    handler = PodiumHandler(log_format, Scrubber(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -14,15 +14,15 @@ state (`request.state.account_id`, i.e. `scope["state"]["account_id"]`).
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable
+from random import getrandbits
 
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from podium.web.logs import ACCESS
+from podium.web.logs import ACCESS, access_writer
 from podium.web.metrics import Metrics
 
 UNMATCHED = "(unmatched)"
@@ -39,13 +39,16 @@ def request_id_of(scope: Scope) -> bytes:
             if REQUEST_ID.fullmatch(value):
                 return bytes(value)
             break
-    return os.urandom(8).hex().encode()
+    # Not a secret, only unique: os.urandom is a system call, and system calls cost ~10 µs
+    # on these machines (measured: a third of the observer's cost).
+    return f"{getrandbits(64):016x}".encode()
 
 
 class Observer:
     def __init__(self, metrics: Metrics | None) -> None:
         self.metrics = metrics
         self.log = logging.getLogger(ACCESS)
+        self.writer = access_writer()  # `podium serve`'s handler; tests: plain logging
         self._templates: dict[tuple[int, str], str] = {}
 
     def route_of(self, scope: Scope) -> str:
@@ -77,9 +80,13 @@ class Observer:
                 status = message["status"]
                 headers = [*message.get("headers", ()), (b"x-request-id", request_id)]
                 message["headers"] = headers
-                if metrics is not None and any(
-                    name == b"content-type" and value.startswith(EVENT_STREAM)
-                    for name, value in headers
+                if (
+                    route is None
+                    and metrics is not None
+                    and any(
+                        name == b"content-type" and value.startswith(EVENT_STREAM)
+                        for name, value in headers
+                    )
                 ):
                     stream = True
                     metrics.live.inc()
@@ -105,6 +112,11 @@ class Observer:
         if self.log.isEnabledFor(logging.INFO):
             state = scope.get("state") or {}
             account = state.get("account_id") if isinstance(state, dict) else None
+            if self.writer is not None:
+                self.writer.access(
+                    scope["method"], template, status, seconds * 1000, request_id.decode(), account
+                )
+                return
             self.log.info(
                 "%s %s %d %.2fms",
                 scope["method"],

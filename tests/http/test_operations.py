@@ -21,6 +21,7 @@ from podium.web.health import Liveness
 from podium.web.logs import ACCESS, JsonFormatter, Scrubber, TextFormatter
 from podium.web.runtime import Runtime
 from tests.conftest import AccountKeys
+from tests.mail_sink import run_async
 
 TOKEN = "admin-token-for-tests"
 
@@ -65,7 +66,7 @@ def test_readyz_names_a_stopped_worker_with_503(client: TestClient) -> None:
         await task
         return task
 
-    liveness.watch("webhooks", asyncio.run(finished()))
+    liveness.watch("webhooks", run_async(finished))
     response = client.get("/readyz")
 
     assert response.status_code == 503

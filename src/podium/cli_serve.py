@@ -36,8 +36,15 @@ DEMO_FILE = ".podium-demo.json"
 log = logging.getLogger("podium.server")
 
 
-def reach_database(database_url: str) -> None:
-    """One connection, so an unreachable database is one line, not a traceback."""
+def refused(database_url: str, error: DBAPIError) -> click.ClickException:
+    """An unreachable database in one line: the URL, password masked, and the driver's reason."""
+    reason = " ".join(str(error.orig).split()) or type(error.orig).__name__
+    return click.ClickException(f"cannot reach the database {mask_url(database_url)}: {reason}")
+
+
+def reach_database(database_url: str, *, connect: bool = True) -> None:
+    """One connection (unless `connect` is false: the caller's first statement will tell),
+    so an unreachable database is one line, not a traceback."""
     if database_url.startswith("sqlite"):
         path = normalise_url(database_url).split(":///", 1)[-1].split("?", 1)[0]
         folder = Path(path).parent if path and path != ":memory:" else Path()
@@ -54,13 +61,11 @@ def reach_database(database_url: str) -> None:
             "installed (pip install 'podium-webinar[postgres]')"
         ) from None
     try:
-        with engine.connect():
-            pass
+        if connect:
+            with engine.connect():
+                pass
     except DBAPIError as error:
-        reason = " ".join(str(error.orig).split()) or type(error.orig).__name__
-        raise click.ClickException(
-            f"cannot reach the database {mask_url(database_url)}: {reason}"
-        ) from None
+        raise refused(database_url, error) from None
     finally:
         engine.dispose()
 
@@ -122,7 +127,7 @@ def serve(demo: bool, **options: Any) -> None:
             "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
             "PostgreSQL NOTIFY to reach other processes"
         )
-    reach_database(settings.database_url)
+    reach_database(settings.database_url, connect=False)  # the migration below connects
     host, workers = settings.host, settings.workers
     # One process listens itself; with workers, the supervisor makes a socket per worker.
     listener = reserve_port(host, settings.port) if workers > 1 else listen(host, settings.port)
@@ -138,7 +143,10 @@ def serve(demo: bool, **options: Any) -> None:
             "out will point at %s, not at the proxy",
             settings.public_url,
         )
-    migrate.upgrade(settings.database_url)
+    try:
+        migrate.upgrade(settings.database_url)
+    except DBAPIError as error:
+        raise refused(settings.database_url, error) from None
     if demo:
         _show_demo(settings)
     listening = f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)"

@@ -63,7 +63,7 @@ class Health:
         self.liveness = liveness
         self.metrics = metrics
         self.authorize = authorize
-        self.head = migrate.head_revision()
+        self.head: str | None = None  # read at the first /readyz, not at start
 
     def routes(self) -> list[Route]:
         return [
@@ -87,6 +87,8 @@ class Health:
             if "alembic_version" in reason:
                 return None, "not migrated"
             return f"unreachable: {reason}", "unknown"
+        if self.head is None:
+            self.head = migrate.head_revision()
         if self.head not in revisions:
             return None, f"at {','.join(sorted(revisions)) or 'none'}, not {self.head}"
         return None, None

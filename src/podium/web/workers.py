@@ -33,7 +33,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
@@ -200,6 +200,7 @@ def serve_workers(
 ) -> None:
     """Serve with `workers` processes until SIGTERM or SIGINT; `reserved` holds the port.
     `announce` is called once, when every worker has started."""
+    settings = replace(settings, workers=workers)  # a worker never serves the metrics port
     folder = tempfile.mkdtemp(prefix="podium-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # before any worker starts
     stop_metrics = None

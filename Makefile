@@ -4,19 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test test-again lint bench soak clean chromium
+.PHONY: serve test test-again lint lock bench soak clean chromium nginx container-tools test-container wheels
 
-$(VENV)/run-installed: pyproject.toml
+# Installs come from the lock files (exact versions, hashes checked); `make lock` refreshes them.
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe
+
+$(VENV)/run-installed: pyproject.toml $(RUN_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_QUIET) -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install $(PIP_QUIET) --require-hashes -r $(RUN_LOCK) 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install $(PIP_QUIET) --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import podium.cli"
 	touch $@
 
-$(VENV)/dev-installed: pyproject.toml
+$(VENV)/dev-installed: pyproject.toml $(DEV_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install $(PIP_QUIET) --require-hashes -r $(DEV_LOCK) 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install $(PIP_QUIET) --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import podium.cli, zoomus, pytest"
 	touch $(VENV)/run-installed $@
+
+# The newest versions the bounds in pyproject.toml allow, pinned with their hashes.
+lock: $(VENV)/dev-installed
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --upgrade --extra postgres --extra redis -o $(RUN_LOCK) pyproject.toml
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --upgrade --extra dev -o $(DEV_LOCK) pyproject.toml
 
 serve: $(VENV)/run-installed
 	$(BIN)/podium serve --demo
@@ -56,13 +68,43 @@ ifeq ($(CHROMIUM),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 endif
 
+# Debian's nginx for tests/e2e/test_nginx.py (deploy/nginx.conf in front of Podium), and
+# systemd-analyze for tests/e2e/test_deploy_files.py (deploy/podium.service).
+NGINX := $(shell command -v nginx 2>/dev/null)
+SYSTEMD_ANALYZE := $(shell command -v systemd-analyze 2>/dev/null)
+nginx:
+ifeq ($(NGINX),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+endif
+ifeq ($(SYSTEMD_ANALYZE),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
+endif
+
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
 test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed \
-		.venv-zoomus2/installed chromium
+		.venv-zoomus2/installed chromium nginx
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
+
+# The container image (Containerfile), built and run with buildah on a Debian base made by
+# debootstrap: outside `make test`, run by .ci/run (tests/container/, a few minutes).
+BUILDAH := $(shell command -v buildah 2>/dev/null)
+DEBOOTSTRAP := $(shell command -v debootstrap 2>/dev/null)
+container-tools:
+ifeq ($(and $(BUILDAH),$(DEBOOTSTRAP)),)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap >/dev/null
+endif
+
+# The wheels the Containerfile installs (--no-index): the locked dependencies and Podium's own.
+wheels: $(VENV)/dev-installed $(RUN_LOCK)
+	rm -rf wheels && mkdir -p wheels
+	$(BIN)/pip wheel $(PIP_QUIET) --no-deps --require-hashes -r $(RUN_LOCK) -w wheels
+	$(BIN)/python -m build --wheel --outdir wheels . >/dev/null
+
+test-container: $(VENV)/dev-installed container-tools
+	PODIUM_TEST_CONTAINER=1 $(BIN)/pytest -q -p no:cacheprovider --timeout=900 tests/container
 
 # Benchmarks (bounded: about 2 minutes); figures and their reading go to bench/README.md.
 # BENCH_POSTGRES: the PostgreSQL server of the --workers comparison (a database of its own).

@@ -1,11 +1,10 @@
-"""The `podium` command: serve; db upgrade; account create/set, user add, key rotate; seed;
-journal; mail send-pending/list; export, import, backup."""
+"""The `podium` command: serve and config (cli_serve.py), db upgrade, account create/set,
+user add, key rotate, export/import/backup, seed, journal, mail."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
 import sys
 import urllib.error
 import urllib.parse
@@ -18,23 +17,27 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
+from podium import __version__
+from podium.cli_serve import config, reach_database, serve
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
 from podium.errors import NotFound, ZoomError
 from podium.services import accounts
-from podium.settings import Settings
+from podium.settings import SettingError, Settings
 from podium.web.runtime import Runtime
 
 T = TypeVar("T")
-DEMO_FILE = ".podium-demo.json"
 database_option = click.option(
-    "--database-url", envvar="PODIUM_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file)."
+    "--database-url", help="SQLAlchemy URL (PODIUM_DATABASE_URL; default: a SQLite file)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 
 
 def _settings(database_url: str | None, **overrides: Any) -> Settings:
-    return Settings.from_env(database_url=database_url, **overrides)
+    """The checked settings (SettingError: exit 2), the database reached (or one line)."""
+    settings = Settings.from_env(database_url=database_url, **overrides)
+    reach_database(settings.database_url)
+    return settings
 
 
 def _in_transaction(settings: Settings, work: Callable[[Runtime, Session], T]) -> T:
@@ -56,113 +59,13 @@ def _echo(data: dict[str, Any], as_json: bool) -> None:
 
 
 @click.group()
+@click.version_option(__version__, prog_name="podium", message="%(prog)s %(version)s")
 def podium() -> None:
-    """Podium: a self-hosted webinar server speaking the Zoom REST API v1 webinar dialect."""
+    """Podium: a self-hosted webinar server speaking Zoom's REST API webinar dialects (v1, v2)."""
 
 
-@podium.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@database_option
-@click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of every link handed out.")
-@click.option("--demo", is_flag=True, help="Create a demo account if none exists; print it.")
-@click.option(
-    "--rate-limits",
-    type=click.Choice(["off", "zoom"]),
-    envvar="PODIUM_RATE_LIMITS",
-    default="off",
-    show_default=True,
-    help="zoom: 10 requests/s per API key, 1/s for list calls (HTTP 429).",
-)
-@click.option(
-    "--sandbox",
-    is_flag=True,
-    envvar="PODIUM_SANDBOX",
-    help="Virtual clock, fault injection; /podium/api open to this machine without a token.",
-)
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Processes serving the port (more than 1 needs PostgreSQL).",
-)
-def serve(  # noqa: PLR0913, PLR0917 - one parameter per command-line option
-    host: str,
-    port: int,
-    database_url: str | None,
-    public_url: str | None,
-    demo: bool,
-    rate_limits: str,
-    sandbox: bool,
-    workers: int,
-) -> None:
-    """Migrate the database, then serve the v1 API and pages."""
-    from podium.web.server import listen  # uvicorn only when serving
-    from podium.web.server import serve as run_server
-    from podium.web.workers import reserve_port, serve_workers
-
-    if workers > 1 and sandbox:
-        raise click.ClickException(
-            "--sandbox runs one process: its clock, journal and fault rules live in it"
-        )
-    if workers > 1 and not _settings(database_url).database_url.startswith("postgres"):
-        raise click.ClickException(
-            "--workers above 1 needs PostgreSQL: SQLite has one writer, and live pages need "
-            "PostgreSQL NOTIFY to reach other processes"
-        )
-    # One process listens itself; with workers, each worker listens on the port it holds.
-    listener = reserve_port(host, port) if workers > 1 else listen(host, port)
-    port = listener.getsockname()[1]
-    settings = _settings(
-        database_url, host=host, port=port, rate_limits=rate_limits, sandbox=sandbox or None
-    )
-    shown_host = f"[{host}]" if ":" in host else host
-    settings = settings.with_public_url(public_url or f"http://{shown_host}:{port}")
-    migrate.upgrade(settings.database_url)
-    if demo:
-        _show_demo(settings)
-    listening = f"Podium is listening on http://{shown_host}:{port} (v1: {settings.public_url}/v1)"
-    if workers > 1:  # said once every worker listens
-        serve_workers(settings, listener, workers, announce=lambda: click.echo(listening))
-        return
-    click.echo(listening)
-    if settings.sandbox:
-        click.echo(f"Sandbox: management API at {settings.public_url}/podium/api")
-    run_server(settings, listener)
-
-
-def _show_demo(settings: Settings) -> None:
-    """The demo account's credentials, kept in .podium-demo.json so they stay the same."""
-    path = Path(DEMO_FILE)
-    saved: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-
-    def ensure(runtime: Runtime, session: Session) -> dict[str, Any]:
-        if saved.get("database_url") == settings.database_url:
-            try:
-                accounts.get_account(session, int(saved["account_id"]))
-            except NotFound:
-                pass
-            else:
-                return saved
-        created = accounts.create_account(
-            session,
-            name="Demo",
-            host_email="demo@podium.invalid",
-            key=runtime.context.issuer.key,
-            ids=runtime.context.issuer.ids,
-            now=runtime.context.clock.now(),
-        )
-        return {"database_url": settings.database_url, **vars(created)}
-
-    demo = _in_transaction(settings, ensure)
-    if demo is not saved:
-        path.write_text(json.dumps(demo))
-        os.chmod(path, 0o600)
-    click.echo("Podium demo account (kept in .podium-demo.json):")
-    for key in ("api_key", "api_secret", "host_id"):
-        click.echo(f"  {key}: {demo[key]}")
-    click.echo(f"  base URL: {settings.public_url}/v1")
+podium.add_command(serve)
+podium.add_command(config)
 
 
 @podium.group()
@@ -505,6 +408,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         podium.main(
             args=list(argv) if argv is not None else None, prog_name="podium", standalone_mode=False
         )
+    except SettingError as error:  # one line: the variable, the problem, the expected form
+        click.echo(f"podium: {error}", err=True)
+        return 2
     except click.ClickException as error:
         error.show()
         return error.exit_code

@@ -86,6 +86,7 @@ class RegistrantFacts:
     last_name: str
     status: RegistrantStatus
     token_nonce: str  # the personal link is derived from it with the instance key
+    token_digest: str  # … with the key whose token has this digest (after a key rotation)
     language: str
     created_at: datetime
     profile: Mapping[str, str] = field(default_factory=dict)  # address, city, … (non-empty)
@@ -102,6 +103,7 @@ class PanelistFacts:
     name: str
     email: str
     token_nonce: str
+    token_digest: str
 
 
 @dataclass(frozen=True, slots=True)

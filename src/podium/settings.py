@@ -1,72 +1,313 @@
-"""Podium's configuration: one frozen value, read from PODIUM_* variables in one place."""
+"""Podium's configuration: one frozen value, every setting declared once below.
+
+Each field of `Settings` carries its declaration (`setting(...)`): the PODIUM_* variable that
+sets it, how its text is read and checked, the form it expects, and whether it is a secret.
+`Settings.from_env` is the only reader of PODIUM_* variables: a bad value raises
+`SettingError`, one line naming the variable, the value's problem and the expected form (the
+CLI prints it and exits with status 2). `reference_markdown()` writes docs/configuration.md
+from the same declarations, and `effective()` lists the settings with secrets masked
+(`podium config check`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+import ipaddress
 import os
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///podium.sqlite3"
+MIN_SECRET_KEY = 16  # characters of each PODIUM_SECRET_KEY key
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+class SettingError(ValueError):
+    """A PODIUM_* variable (or option) whose value cannot be used."""
+
+    def __init__(self, variable: str, problem: str, expected: str) -> None:
+        super().__init__(f"{variable}: {problem}; expected {expected}")
+        self.variable = variable
+
+
+Parse = Callable[[str], object]
+
+
+def _whole(low: int, high: int) -> Parse:
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if not stripped.lstrip("-").isdigit() or not stripped.isascii():
+            raise ValueError(f"{text!r} is not a whole number")
+        number = int(stripped)
+        if not low <= number <= high:
+            raise ValueError(f"{number} is out of range")
+        return number
+
+    return parse
+
+
+def _choice(*choices: str, upper: bool = False) -> Parse:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise ValueError(f"{text!r} is not one of them")
+        return value.upper() if upper else value
+
+    return parse
 
 
 def _flag(text: str) -> bool:
-    return text.strip().lower() in ("1", "true", "yes", "on")
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{text!r} is not a yes or no")
 
 
-# PODIUM_* variable → (Settings field, converter); empty values count as unset.
-ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
-    "PODIUM_DATABASE_URL": ("database_url", str),
-    "PODIUM_PUBLIC_URL": ("public_url", str),
-    "PODIUM_SECRET_KEY": ("secret_key", str),
-    "PODIUM_ZAK_LIFETIME_SECONDS": ("zak_lifetime_seconds", int),
-    "PODIUM_HEARTBEAT_TIMEOUT_SECONDS": ("heartbeat_timeout_seconds", int),
-    "PODIUM_RATE_LIMITS": ("rate_limits", str),
-    "PODIUM_REDIS_URL": ("redis_url", str),
-    "PODIUM_ADMIN_TOKEN": ("admin_token", str),
-    "PODIUM_SANDBOX": ("sandbox", _flag),
-    "PODIUM_JOURNAL_LIMIT": ("journal_limit", int),
-    "PODIUM_SMTP_URL": ("smtp_url", str),
-    "PODIUM_MAIL_FROM": ("mail_from", str),
-    "PODIUM_MAIL_RETRY_SECONDS": ("mail_retry_seconds", int),
-    "PODIUM_SQLITE_SYNCHRONOUS": ("sqlite_synchronous", str.upper),
-}
+def _url(*schemes: str) -> Parse:
+    def parse(text: str) -> str:
+        value = text.strip()
+        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+        if scheme.split("+", 1)[0] not in schemes:
+            raise ValueError(f"{mask_url(value)!r} does not start with {' or '.join(schemes)}")
+        return value
+
+    return parse
+
+
+def _secret_keys(text: str) -> str:
+    keys = [key.strip() for key in text.split(",")]
+    for position, key in enumerate(keys, start=1):
+        if len(key) < MIN_SECRET_KEY:
+            raise ValueError(f"key {position} of {len(keys)} has {len(key)} characters")
+    return ",".join(keys)
+
+
+def _redis(text: str) -> str:
+    value = _url("redis", "rediss", "unix")(text)
+    if importlib.util.find_spec("redis") is None:
+        raise ValueError("the redis package is not installed (pip install 'podium-webinar[redis]')")
+    return str(value)
+
+
+def _networks(text: str) -> str:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not an address or network") from None
+    return ",".join(items)
+
+
+def _text(text: str) -> str:
+    return text.strip()
+
+
+def setting(
+    default: Any,
+    expected: str,
+    doc: str,
+    *,
+    parse: Parse = _text,
+    secret: bool = False,
+    variable: str | None = None,
+) -> Any:
+    """A field of Settings and its PODIUM_* variable (PODIUM_ + the field's name, upper case)."""
+    metadata = {"expected": expected, "doc": doc, "parse": parse, "secret": secret}
+    if variable is not None:
+        metadata["variable"] = variable
+    return dataclasses.field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything a Podium process needs to know; `from_env` is the only reader of the env."""
 
-    database_url: str = DEFAULT_DATABASE_URL
-    public_url: str = "http://127.0.0.1:8000"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    secret_key: str | None = None  # None: a random key kept in the database
-    max_body_bytes: int = 64 * 1024
-    max_form_fields: int = 200
-    zak_lifetime_seconds: int = 2 * 60 * 60
-    heartbeat_timeout_seconds: int = 30  # a live connection silent this long has left
-    sqlite_synchronous: str = "FULL"  # durable commits; see docs/architecture.md
-    rate_limits: str = "off"  # "zoom": 10 requests/s per API key, 1/s for list calls
-    redis_url: str | None = None  # shared state between processes (rate limits)
-    admin_token: str | None = None  # bearer token of the management API (/podium/api)
-    sandbox: bool = False  # virtual clock; management API open to loopback without a token
-    journal_limit: int = 1000  # v1 calls kept in the request journal (oldest pruned)
-    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1; None: mail waits
-    mail_from: str = "podium@podium.invalid"  # sender of every e-mail
-    mail_retry_seconds: int = 30  # first retry delay; doubles each failure (at most 6 h)
+    database_url: str = setting(
+        DEFAULT_DATABASE_URL,
+        "a SQLAlchemy URL: sqlite:///path or postgresql://user:password@host:5432/name",
+        "Where Podium keeps everything. PostgreSQL (the `postgres` extra) for `--workers` "
+        "above 1 and for production.",
+        parse=_url("sqlite", "postgresql", "postgres"),
+    )
+    public_url: str = setting(
+        "http://127.0.0.1:8000",
+        "an http:// or https:// URL without a trailing path, e.g. https://webinars.example.org",
+        "The base of every link handed out (start_url, join_url, registration pages, e-mails). "
+        "`podium serve` defaults it to its own address; behind a proxy, the proxy's, or let "
+        "the proxy's X-Forwarded-Proto and Host headers set it per request "
+        "(PODIUM_FORWARDED_ALLOW_IPS).",
+        parse=_url("http", "https"),
+    )
+    host: str = setting(
+        "127.0.0.1",
+        "an IP address to listen on (0.0.0.0 or :: for every interface)",
+        "The address `podium serve` listens on.",
+    )
+    port: int = setting(
+        8000,
+        "a port number from 0 to 65535",
+        "The port `podium serve` listens on (0: any free port, printed at start).",
+        parse=_whole(0, 65535),
+    )
+    workers: int = setting(
+        1,
+        "a whole number from 1 to 64",
+        "Processes serving the port (more than 1 needs PostgreSQL). SIGHUP replaces them one "
+        "by one.",
+        parse=_whole(1, 64),
+    )
+    secret_key: str | None = setting(
+        None,
+        f"one or more keys of at least {MIN_SECRET_KEY} characters, comma-separated, newest first",
+        "HMAC keys for API secrets, personal links, start links and live passes. The first "
+        "signs; every key verifies, so to rotate, put a new key first and remove the old one "
+        "once its links and start links are no longer needed. Unset: a random key kept in "
+        "the database.",
+        parse=_secret_keys,
+        secret=True,
+    )
+    max_body_bytes: int = setting(
+        64 * 1024,
+        "a number of bytes from 1024 to 16777216",
+        "The largest v1 request body (larger: HTTP 413).",
+        parse=_whole(1024, 16 * 1024 * 1024),
+    )
+    max_form_fields: int = setting(
+        200,
+        "a whole number from 10 to 10000",
+        "The most form fields a v1 call may send.",
+        parse=_whole(10, 10_000),
+    )
+    zak_lifetime_seconds: int = setting(
+        2 * 60 * 60,
+        "seconds, from 60 to 2592000",
+        "How long a host's start_url works.",
+        parse=_whole(60, 30 * 24 * 3600),
+    )
+    heartbeat_timeout_seconds: int = setting(
+        30,
+        "seconds, from 15 to 3600",
+        "A live connection silent this long has left (the pages send a heartbeat every 10 s).",
+        parse=_whole(15, 3600),
+    )
+    sqlite_synchronous: str = setting(
+        "FULL",
+        "FULL or NORMAL",
+        "SQLite durability: FULL fsyncs every commit; NORMAL "
+        "survives a process crash but may lose the last commits on power loss.",
+        parse=_choice("full", "normal", upper=True),
+    )
+    rate_limits: str = setting(
+        "off",
+        "off or zoom",
+        "zoom: 10 requests/s per API key and 1/s for list calls "
+        "(HTTP 429 with Retry-After, v1 code 403).",
+        parse=_choice("off", "zoom"),
+    )
+    redis_url: str | None = setting(
+        None,
+        "a Redis URL: redis://host:6379/0 (needs the `redis` extra)",
+        "Rate-limit and page-throttle counts shared by every process (in memory otherwise).",
+        parse=_redis,
+    )
+    admin_token: str | None = setting(
+        None,
+        "a bearer token",
+        "Opens the management API (/podium/api), /podium/outbox and "
+        "/metrics to `Authorization: Bearer <token>`.",
+        secret=True,
+    )
+    sandbox: bool = setting(
+        False,
+        "yes or no",
+        "Virtual clock and fault injection; the management API is open "
+        "without a token to this machine's own requests (never to proxied ones).",
+        parse=_flag,
+    )
+    journal_limit: int = setting(
+        1000,
+        "a whole number from 0 to 1000000",
+        "v1 calls kept in the request journal (oldest pruned).",
+        parse=_whole(0, 10**6),
+    )
+    smtp_url: str | None = setting(
+        None,
+        "smtp://user:password@host:587?starttls=1 or smtps://host:465",
+        "Where e-mail goes; unset, messages wait in the outbox.",
+        parse=_url("smtp", "smtps"),
+    )
+    mail_from: str = setting(
+        "podium@podium.invalid", "an e-mail address", "The sender of every e-mail."
+    )
+    mail_retry_seconds: int = setting(
+        30,
+        "seconds, from 1 to 86400",
+        "First retry delay of a failed e-mail; doubles each failure (at most 6 h).",
+        parse=_whole(1, 86400),
+    )
+    log_format: str = setting(
+        "text",
+        "text or json",
+        "Log lines as readable text or one JSON object a line (uvicorn's and Podium's alike).",
+        parse=_choice(*LOG_FORMATS),
+    )
+    log_level: str = setting(
+        "info",
+        "debug, info, warning or error",
+        "The least severe messages logged; the access log (a line per request) is at info.",
+        parse=_choice(*LOG_LEVELS),
+    )
+    forwarded_allow_ips: str | None = setting(
+        None,
+        "addresses or networks, comma-separated (127.0.0.1,::1 or 10.0.0.0/8), or *",
+        "Proxies trusted for X-Forwarded-For/-Proto/-Host: a request from one of them is "
+        "taken as coming from the client and host it names. Unset: no proxy is trusted.",
+        parse=_networks,
+    )
+    metrics_port: int | None = setting(
+        None,
+        "a port number from 1 to 65535",
+        "Serve /metrics on 127.0.0.1 at this port "
+        "too, without a token (on the main port it needs the admin token).",
+        parse=_whole(1, 65535),
+    )
+    shutdown_timeout_seconds: int = setting(
+        10,
+        "seconds, from 1 to 600",
+        "How long a stopping process (SIGTERM) lets requests "
+        "in flight finish before it closes their connections.",
+        parse=_whole(1, 600),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Settings from PODIUM_* variables; explicit overrides (CLI options) win."""
+        """Settings from PODIUM_* variables; explicit overrides (CLI options) win. Empty
+        variables count as unset. Raises SettingError for a value that cannot be used."""
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {
-            field: convert(env[name])
-            for name, (field, convert) in ENVIRONMENT.items()
-            if env.get(name, "") != ""
-        }
-        values.update({key: value for key, value in overrides.items() if value is not None})
+        values: dict[str, object] = {}
+        declared_fields = {declared.field: declared for declared in declarations()}
+        for declared in declared_fields.values():
+            text = env.get(declared.variable, "")
+            if text.strip() != "":
+                values[declared.field] = declared.read(text)
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            declared = declared_fields[name]
+            if isinstance(value, str):  # an option's text: checked like the variable's
+                value = declared.read(value, f"--{name.replace('_', '-')}")
+            values[name] = value
         return cls(**values)  # type: ignore[arg-type]
 
     @classmethod
@@ -77,3 +318,122 @@ class Settings:
 
     def with_public_url(self, public_url: str) -> Settings:
         return replace(self, public_url=public_url.rstrip("/"))
+
+    def secret_values(self) -> list[str]:
+        """Values no log line may show: keys, the admin token, passwords in URLs."""
+        found = [key.decode() for key in self.secret_keys]
+        found += [self.admin_token] if self.admin_token else []
+        for url in (self.database_url, self.smtp_url, self.redis_url):
+            try:
+                password = urlsplit(url).password if url else None
+            except ValueError:
+                password = None
+            found += [password] if password else []
+        return found
+
+    @property
+    def secret_keys(self) -> tuple[bytes, ...]:
+        """PODIUM_SECRET_KEY's keys, newest first (empty: the database's key is used)."""
+        if self.secret_key is None:
+            return ()
+        return tuple(key.strip().encode() for key in self.secret_key.split(",") if key.strip())
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One setting as declared on Settings."""
+
+    field: str
+    variable: str
+    default: object
+    expected: str
+    doc: str
+    secret: bool
+    parse: Parse
+
+    def read(self, text: str, name: str | None = None) -> object:
+        """The value of `text`; SettingError names `name` (an option) or the variable."""
+        try:
+            return self.parse(text)
+        except ValueError as error:
+            raise SettingError(name or self.variable, str(error), self.expected) from None
+
+    def shown(self, value: object) -> str:
+        """The value as `podium config check` prints it: secrets masked."""
+        if value is None:
+            return "(not set)"
+        if self.secret:
+            return "(set, hidden)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return mask_url(str(value)) if self.field.endswith("_url") else str(value)
+
+
+def declarations() -> Iterator[Declared]:
+    for item in fields(Settings):
+        meta = item.metadata
+        yield Declared(
+            field=item.name,
+            variable=meta.get("variable", f"PODIUM_{item.name.upper()}"),
+            default=item.default,
+            expected=meta["expected"],
+            doc=meta["doc"],
+            secret=meta["secret"],
+            parse=meta["parse"],
+        )
+
+
+def mask_url(url: str) -> str:
+    """`url` with its password replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def effective(settings: Settings, environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per setting: variable, value (secrets masked), and where it came from."""
+    env = os.environ if environ is None else environ
+    lines = []
+    for declared in declarations():
+        value = getattr(settings, declared.field)
+        if value == declared.default:
+            source = "default"
+        elif env.get(declared.variable, "").strip():
+            source = "environment"
+        else:
+            source = "option"
+        lines.append(f"{declared.variable}={declared.shown(value)}  ({source})")
+    return lines
+
+
+def reference_markdown() -> str:
+    """docs/configuration.md: every PODIUM_* variable, from the declarations above."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated from `src/podium/settings.py` by `podium config docs > docs/configuration.md`",
+        "(tests/unit/test_settings.py fails when this file and the declarations differ).",
+        "",
+        "Every setting is a `PODIUM_*` environment variable; `podium serve` options of the same",
+        "name win over it. Values are checked at start: a bad one stops the command with one",
+        "line naming the variable, the value's problem and the expected form (exit status 2).",
+        "`podium config check` prints the effective settings, secrets masked.",
+        "",
+        "| variable | default | expected | meaning |",
+        "|---|---|---|---|",
+    ]
+    for declared in declarations():
+        default = (
+            "(not set)" if declared.default is None else f"`{declared.shown(declared.default)}`"
+        )
+        lines.append(
+            f"| `{declared.variable}` | {default} | {declared.expected} | {declared.doc} |"
+        )
+    return "\n".join(lines) + "\n"

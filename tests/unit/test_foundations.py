@@ -22,7 +22,7 @@ def test_settings_from_env_reads_podium_variables_and_overrides_win() -> None:
     environ = {
         "PODIUM_DATABASE_URL": "sqlite:///a.db",
         "PODIUM_PUBLIC_URL": "https://p.example",
-        "PODIUM_SECRET_KEY": "s3cret",
+        "PODIUM_SECRET_KEY": "s3cret-key-of-16+",
         "PODIUM_ZAK_LIFETIME_SECONDS": "60",
         "PODIUM_SQLITE_SYNCHRONOUS": "normal",
         "PODIUM_HEARTBEAT_TIMEOUT_SECONDS": "45",
@@ -34,7 +34,7 @@ def test_settings_from_env_reads_podium_variables_and_overrides_win() -> None:
     assert settings == Settings(
         database_url="sqlite:///b.db",
         public_url="https://p.example",
-        secret_key="s3cret",
+        secret_key="s3cret-key-of-16+",
         zak_lifetime_seconds=60,
         sqlite_synchronous="NORMAL",
         heartbeat_timeout_seconds=45,

@@ -76,7 +76,7 @@ def paged(total: int, page: Page, key: str, items: list[Json]) -> Json:
 
 
 def panelist(call: Shaping, webinar: Webinar, item: Panelist) -> Json:
-    token = call.issuer.link_token(item.token_nonce)
+    token = call.issuer.link_token(item.token_nonce, item.token_digest)
     return {
         "name": item.name,
         "email": item.email,
@@ -97,11 +97,14 @@ def first_start(call: Shaping, webinar: Webinar, registration: Registration) -> 
     return webinar.start_at
 
 
-def personal_url(call: Shaping, webinar_id: int, status: str, nonce: str) -> str:
-    """A registrant's own join link; one who is not registered (cancelled, denied) has none."""
+def personal_url(
+    call: Shaping, webinar_id: int, status: str, nonce: str, digest: str | None = None
+) -> str:
+    """A registrant's own join link; one who is not registered (cancelled, denied) has none.
+    `digest` (stored with the nonce) picks the key the link was made with."""
     if not RegistrantStatus(status).holds_seat:
         return ""
-    return call.urls.personal_url(webinar_id, call.issuer.link_token(nonce))
+    return call.urls.personal_url(webinar_id, call.issuer.link_token(nonce, digest))
 
 
 def registration(
@@ -123,7 +126,9 @@ def registration(
         "id": webinar.id,
         "topic": webinar.topic,
         "start_time": format_timestamp(start),
-        "join_url": personal_url(call, webinar.id, value("status"), value("token_nonce")),
+        "join_url": personal_url(
+            call, webinar.id, value("status"), value("token_nonce"), value("token_digest")
+        ),
     }
 
 
@@ -145,5 +150,7 @@ def registrant(call: Shaping, webinar: Webinar, item: Registrant) -> Json:
         "email": item.email,
         "create_time": format_timestamp(item.created_at),
         "approval": item.status,
-        "registration_url": personal_url(call, webinar.id, item.status, item.token_nonce),
+        "registration_url": personal_url(
+            call, webinar.id, item.status, item.token_nonce, item.token_digest
+        ),
     }

@@ -23,7 +23,7 @@ from podium.db.models import OutboxMessage
 from podium.mail import calendar
 from podium.mail.languages import CONTENT_LANGUAGE, catalog, locale_for
 from podium.services import outbox
-from podium.services.tokens import personal_token
+from podium.services.tokens import link_token
 from podium.timestamps import parse_timestamp
 
 CANCELLING = (outbox.CANCELLED_KIND, outbox.WEBINAR_CANCELLED_KIND)
@@ -80,7 +80,7 @@ def _links(kind: str, message_payload: dict[str, Any], context: MailContext) -> 
     webinar_id = message_payload["webinar"]["id"]
     if not link:
         return {}
-    token = personal_token(context.key, link["nonce"])
+    token = link_token(context.key, link["nonce"], link.get("digest"))
     base = f"{context.public_url}/w/{webinar_id}"
     links = {} if kind == outbox.PENDING_KIND else {"join_url": f"{base}?tk={token}"}
     if link["role"] == "registrant":

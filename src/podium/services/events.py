@@ -118,6 +118,7 @@ def registrant_facts(registrant: Registrant | Mapping[str, Any]) -> RegistrantFa
         last_name=values("last_name"),
         status=RegistrantStatus(values("status")),
         token_nonce=values("token_nonce"),
+        token_digest=values("token_digest"),
         language=values("language"),
         created_at=values("created_at"),
         profile=profile,
@@ -126,4 +127,6 @@ def registrant_facts(registrant: Registrant | Mapping[str, Any]) -> RegistrantFa
 
 
 def panelist_facts(panelist: Panelist) -> PanelistFacts:
-    return PanelistFacts(panelist.id, panelist.name, panelist.email, panelist.token_nonce)
+    return PanelistFacts(
+        panelist.id, panelist.name, panelist.email, panelist.token_nonce, panelist.token_digest
+    )

@@ -27,7 +27,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Insert, insert, select
+from sqlalchemy import Connection, Insert, func, insert, select
 from sqlalchemy.orm import Session
 
 from podium.codes import PER_OCCURRENCE, DeliveryStatus, RegistrantStatus, WebinarType
@@ -194,12 +194,20 @@ def _registrant(
     session: Session, webinar: WebinarFacts, registrant: RegistrantFacts, kind: str
 ) -> Addressee:
     starts = _starts(webinar, _chosen_starts(session, webinar, registrant.pk))
-    link = None if kind in WITHOUT_LINK else {"role": "registrant", "nonce": registrant.token_nonce}
+    link = None
+    if kind not in WITHOUT_LINK:  # the digest picks the key the link was made with
+        link = {
+            "role": "registrant",
+            "nonce": registrant.token_nonce,
+            "digest": registrant.token_digest,
+        }
     return Addressee(registrant.email, registrant.name, registrant.language, starts, link)
 
 
 def _panelist(webinar: WebinarFacts, panelist: PanelistFacts, kind: str) -> Addressee:
-    link = None if kind in WITHOUT_LINK else {"role": "panelist", "nonce": panelist.token_nonce}
+    link = None
+    if kind not in WITHOUT_LINK:
+        link = {"role": "panelist", "nonce": panelist.token_nonce, "digest": panelist.token_digest}
     return Addressee(panelist.email, panelist.name, webinar.language, _starts(webinar), link)
 
 
@@ -236,3 +244,13 @@ def _to_everyone(session: Session, webinar: WebinarFacts, kind: str, now: dateti
             _panelist(webinar, panelist_facts(panelist), kind),
             now,
         )
+
+
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """Messages waiting to be sent, and when the oldest of them was written."""
+    row = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == DeliveryStatus.PENDING
+        )
+    ).one()
+    return int(row[0]), row[1]

@@ -46,6 +46,7 @@ from podium.web.errors import management_refusal
 from podium.web.faults import Faults
 from podium.web.forms import read_body
 from podium.web.journal import Journal
+from podium.web.proxy import came_through_proxy
 from podium.web.runtime import Runtime
 
 MAX_ADMIN_BODY = 16 * 1024 * 1024  # seed documents can be large
@@ -178,7 +179,13 @@ class Admin:
         token = self.runtime.settings.admin_token
         if token is None:
             client = request.client.host if request.client else None
-            if self.runtime.settings.sandbox and is_loopback(client):
+            # Behind a proxy on this machine every request comes from loopback: one that came
+            # through a proxy is not the machine's own (web/proxy.py).
+            if (
+                self.runtime.settings.sandbox
+                and is_loopback(client)
+                and not came_through_proxy(request.scope)
+            ):
                 return
             raise ManagementDisabled
         scheme, _, given = request.headers.get("authorization", "").partition(" ")

@@ -4,29 +4,35 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
+from podium.services import outbox
 from podium.settings import Settings
 from podium.web.admin import Admin
 from podium.web.cancel import SelfCancel
 from podium.web.faults import Faults
+from podium.web.health import Health, Liveness
 from podium.web.journal import Journal
 from podium.web.limits import MissThrottle, RateLimits
 from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
+from podium.web.metrics import Metrics
+from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
+from podium.web.proxy import TrustedProxies
 from podium.web.public.calendar import CalendarFiles
 from podium.web.public.registration import RegistrationPages
 from podium.web.public.report import Reports
@@ -38,14 +44,14 @@ from podium.web.v2 import V2_ACTIONS, V2Api
 
 
 def background(
-    runtime: Runtime, hub: LiveHub
+    runtime: Runtime, hub: LiveHub, liveness: Liveness
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker."""
     sweeping = sweeper(runtime, hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with sweeping(app), mail_worker(runtime):
+        async with sweeping(app), mail_worker(runtime, liveness):
             yield
 
     return lifespan
@@ -54,28 +60,48 @@ def background(
 class Podium(Starlette):
     """Starlette, except that a v1 call (POST /v1/…), a v2 call (/v2/…) and the token
     endpoint go straight to their API: no router or middleware between the socket and
-    `V1Api.serve` or `V2Api.serve` on the hottest paths."""
+    `V1Api.serve` or `V2Api.serve` on the hottest paths. Every HTTP request passes the
+    observer (request id, access line, metrics: web/observe.py), after a trusted proxy's
+    headers are applied (web/proxy.py)."""
 
-    def __init__(self, api: V1Api, v2: V2Api, **options: Any) -> None:
+    def __init__(
+        self,
+        api: V1Api,
+        v2: V2Api,
+        observer: Observer,
+        proxies: TrustedProxies | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.api = api
         self.v2 = v2
+        self.observer = observer
+        self.proxies = proxies
+        self._routed = super().__call__
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path, root = scope["path"], scope.get("root_path", "")
-            if root and path.startswith(root):
-                path = path[len(root) :]
-            if scope["method"] == "POST" and path.startswith("/v1/"):
-                await self.api.serve(scope, receive, send, path[4:])
-                return
-            if path.startswith("/v2/"):
-                await self.v2.serve(scope, receive, send, path[3:])
-                return
-            if path == "/oauth/token":
-                await self.v2.token(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await self._routed(scope, receive, send)
+            return
+        if self.proxies is not None:
+            self.proxies.apply(scope)
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        if scope["method"] == "POST" and path.startswith("/v1/"):
+            await self.observer(scope, receive, send, partial(self._v1, path[4:]), V1_ROUTE)
+        elif path.startswith("/v2/"):  # V2Api.serve names its route in the scope
+            await self.observer(scope, receive, send, partial(self._v2, path[3:]), None)
+        elif path == "/oauth/token":
+            await self.observer(scope, receive, send, self.v2.token, TOKEN_ROUTE)
+        else:
+            await self.observer(scope, receive, send, self._routed, None)
+
+    async def _v1(self, name: str, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.api.serve(scope, receive, send, name)
+
+    async def _v2(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.v2.serve(scope, receive, send, path)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
@@ -84,14 +110,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         runtime = Runtime.build(settings, clock=VirtualClock() if settings.sandbox else None)
     journal, faults = Journal(settings.journal_limit), Faults()
 
-    async def health(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     async def index(request: Request) -> Response:
         return pages.render(request, "index.html", {"api_url": f"{settings.public_url}/v1"})
 
-    hub = LiveHub()
+    hub, liveness = LiveHub(), Liveness()
     runtime.subscribe(LiveFeed(runtime, hub))
+    metrics = Metrics(now=runtime.context.clock.now)
+    metrics.watch_engine(runtime.engine)
+    metrics.backlogs["outbox"] = lambda: runtime.run(outbox.backlog, writes=False)
     pages = Pages(runtime)
     api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
     v2 = V2Api(runtime, journal=journal, faults=faults)
@@ -102,7 +128,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
-        Route("/healthz", health),
+        *Health(runtime, liveness, metrics, admin.authorize).routes(),
         Mount("/v1", api),
         Mount("/static", static, name="static"),
         *RegistrationPages(pages).routes(),
@@ -147,8 +173,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app = Podium(
         api,
         v2,
+        Observer(metrics),
+        TrustedProxies.from_setting(settings.forwarded_allow_ips),
         routes=routes,
-        lifespan=background(runtime, hub),
+        lifespan=background(runtime, hub, liveness),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
@@ -156,6 +184,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app.add_middleware(SecurityHeaders)
     app.state.runtime = runtime
     app.state.hub = hub
+    app.state.metrics = metrics
+    app.state.liveness = liveness
     app.state.journal = journal
     app.state.faults = faults
     app.state.v2 = v2

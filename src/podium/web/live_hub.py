@@ -167,6 +167,12 @@ class LiveHub:
         for subscriber in list(self._channel(webinar_id).subscribers):
             subscriber.queue.put_nowait(CLOSE)
 
+    def reconnect_all(self) -> None:
+        """This process is stopping: every stream here ends now, so its page comes back at
+        once (to this server's successor, or another worker) with Last-Event-ID."""
+        for webinar_id in list(self._channels):
+            self.disconnect(webinar_id)
+
     # -- the events' side -------------------------------------------------------------------
 
     def publish(

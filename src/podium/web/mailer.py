@@ -24,6 +24,7 @@ from podium.web.runtime import Runtime
 if TYPE_CHECKING:  # the mail stack (Babel, iCalendar, aiosmtplib) loads when first used
     from podium.mail.delivery import Delivery
     from podium.mail.render import MailContext, Rendered
+    from podium.web.health import Liveness
 
 log = logging.getLogger("podium.mail")
 POLL_SECONDS = 1.0
@@ -50,8 +51,9 @@ def delivery_for(runtime: Runtime, smtp_url: str) -> Delivery:
 
 
 @asynccontextmanager
-async def mail_worker(runtime: Runtime) -> AsyncIterator[None]:
-    """Deliver the outbox in the background while the app runs (nothing without SMTP)."""
+async def mail_worker(runtime: Runtime, liveness: Liveness | None = None) -> AsyncIterator[None]:
+    """Deliver the outbox in the background while the app runs (nothing without SMTP);
+    /readyz watches it as "mail"."""
     smtp_url = runtime.settings.smtp_url
     if smtp_url is None:
         yield
@@ -67,6 +69,8 @@ async def mail_worker(runtime: Runtime) -> AsyncIterator[None]:
             await asyncio.sleep(POLL_SECONDS)
 
     task = asyncio.create_task(forever())
+    if liveness is not None:
+        liveness.watch("mail", task)
     try:
         yield
     finally:

@@ -27,7 +27,7 @@ from podium.ids import Ids
 from podium.services import outbox
 from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.events import DurableConsumer, in_unit_of_work
-from podium.services.tokens import Issuer
+from podium.services.tokens import Issuer, Keyring
 from podium.settings import Settings
 from podium.web.group_commit import GroupCommit
 
@@ -91,8 +91,9 @@ class Runtime:
             engine_transactions = EngineTransactions(engine)
             transactions = engine_transactions
             writes = GroupCommit(engine_transactions.run_together)
-        if settings.secret_key is not None:
-            key = settings.secret_key.encode("utf-8")
+        key: bytes
+        if settings.secret_keys:  # newest first: the first signs, every one verifies
+            key = Keyring(settings.secret_keys)
         else:
             key = transactions.run(lambda session: instance_key(session, ids), writes=True)
         context = ApiContext(

@@ -17,6 +17,7 @@ from typing import Any, Self
 import uvicorn
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from podium.api.actions import ACTIONS
 from podium.api.seed import seed
@@ -28,6 +29,8 @@ from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.faults import FaultRule, Faults
 from podium.web.journal import Call, Journal
+from podium.web.live_hub import LiveHub
+from podium.web.metrics import serve_metrics_port
 from podium.web.runtime import Runtime
 from podium.web.v2 import V2_ACTIONS, V2Api
 
@@ -73,17 +76,59 @@ def listen(host: str, port: int) -> socket.socket:
     return tcp_socket(host, port)
 
 
-class AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, calling `on_started` once it has started (and accepts connections)."""
+IDLE_GRACE = 1.0  # seconds an idle keep-alive connection may still bring a request at a stop
 
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], object]) -> None:
+
+class DrainingProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, except at a stop: uvicorn closes an idle keep-alive
+    connection at once, and a request the client sent on it in that very moment is lost
+    (the client reads a reset). Here such a connection may bring one more request within
+    IDLE_GRACE, answered with `Connection: close`; then the client knows, and nothing is
+    lost. (tests/e2e/test_restarts.py: without this, a few calls of every SIGHUP failed.)"""
+
+    draining = False
+
+    def shutdown(self) -> None:
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.cycle.keep_alive = False  # in flight: answered, then closed
+            return
+        self.draining = True
+        self._unset_keepalive_if_required()
+        self.timeout_keep_alive_task = self.loop.call_later(IDLE_GRACE, self._close_if_idle)
+
+    def _close_if_idle(self) -> None:
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self.draining and self.cycle is not None:
+            self.cycle.keep_alive = False
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, calling `on_started` once it has started (and accepts connections),
+    and `on_stopping` when a stop begins (SIGTERM, SIGINT): before it stops accepting and
+    waits, at most `timeout_graceful_shutdown` seconds, for the requests in flight."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[], object],
+        on_stopping: Callable[[], object] = lambda: None,
+    ) -> None:
         super().__init__(config)
         self.on_started = on_started
+        self.on_stopping = on_stopping
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
             self.on_started()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stopping()
+        await super().shutdown(sockets)
 
 
 def serve(
@@ -92,18 +137,32 @@ def serve(
     *,
     on_started: Callable[[], object] = lambda: None,
 ) -> None:
-    """Serve on `listener` until interrupted (the database must already be migrated)."""
+    """Serve on `listener` until SIGTERM or SIGINT (the database must already be migrated).
+
+    Logging is the caller's (web/logs.configure): uvicorn only hands its records on. A stop
+    first tells the live pages to reconnect (their streams end), then lets the requests in
+    flight finish, for at most PODIUM_SHUTDOWN_TIMEOUT_SECONDS."""
     app = create_app(settings)
-    # Event streams stay open: give them 5 s to close before a stop goes ahead anyway.
     config = uvicorn.Config(
         app,
-        log_level="info",
-        access_log=False,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,  # Podium writes its own access line (web/observe.py)
         lifespan="on",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
         loop=EVENT_LOOP,
+        http=DrainingProtocol,
+        server_header=False,
     )
-    AnnouncingServer(config, on_started).run(sockets=[listener])
+    hub: LiveHub = app.state.hub
+    stop_metrics = None
+    if settings.metrics_port is not None and settings.workers == 1:
+        stop_metrics = serve_metrics_port(settings.metrics_port, app.state.metrics.exposition)
+    try:
+        AnnouncingServer(config, on_started, hub.reconnect_all).run(sockets=[listener])
+    finally:
+        if stop_metrics is not None:
+            stop_metrics()
 
 
 @dataclass(frozen=True)

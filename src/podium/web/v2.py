@@ -29,6 +29,7 @@ from podium.services.oauth import issue_token
 from podium.web.faults import Faults
 from podium.web.forms import header, parse_urlencoded, receive_body
 from podium.web.journal import Journal, redact
+from podium.web.observe import ROUTE_KEY
 from podium.web.runtime import Runtime
 from podium.web.v1 import (
     DROPPED,
@@ -128,6 +129,7 @@ class V2Api:
         extra: dict[str, str] = {}
         try:
             operation, values = _route(scope["method"], path)
+            scope[ROUTE_KEY] = "/v2" + operation.path  # the access line's route template
             name = operation.name
             answer = await self.answer(operation, values, scope, receive, shown)
             status = DROPPED if answer is _DROP else operation.status

@@ -191,7 +191,9 @@ def panelist(call: V2Call, webinar: Webinar, item: Panelist) -> Json:
         "id": item.panelist_id,
         "email": item.email,
         "name": item.name,
-        "join_url": call.urls.personal_url(webinar.id, call.issuer.link_token(item.token_nonce)),
+        "join_url": call.urls.personal_url(
+            webinar.id, call.issuer.link_token(item.token_nonce, item.token_digest)
+        ),
         "virtual_background_id": "",
         "name_tag_id": "",
         "name_tag_name": "",

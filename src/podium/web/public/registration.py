@@ -228,7 +228,7 @@ class RegistrationPages:
         urls = self.runtime.context.urls
         starts = public_views.registrant_starts(session, webinar, person, now)
         approved = person.status == RegistrantStatus.APPROVED
-        token = self.runtime.context.issuer.link_token(person.token_nonce)
+        token = self.runtime.context.issuer.link_token(person.token_nonce, person.token_digest)
         page = urls.registration_url(webinar.id)
         ics = (
             f"/w/{webinar.id}/calendar.ics?tk={token}"

@@ -1,0 +1,234 @@
+"""Restarts under steady load over loopback: SIGHUP with --workers replaces every worker with
+no failed call; SIGTERM then a new start fails calls only while nothing listens. In both,
+every write that was acknowledged is in the database afterwards."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+import pytest
+from sqlalchemy import text
+
+from podium.db.engine import make_engine
+from podium.testing import throwaway_postgres_database
+from tests.e2e.harness import PODIUM, account, wait_until
+from tests.e2e.test_workers import Output, needs_postgresql, worker_pids
+
+pytestmark = pytest.mark.e2e
+LOADERS = 4
+TRANSPORT_ERRORS = ("ConnectError", "RemoteProtocolError", "ReadError", "WriteError")
+
+
+@dataclass
+class Load:
+    """LOADERS threads registering new e-mails (and reading the webinar) until stopped."""
+
+    url: str
+    keys: dict[str, str]
+    webinar_id: int
+    acknowledged: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+    reads: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> None:
+        for number in range(LOADERS):
+            thread = threading.Thread(target=self._run, args=(number,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def _run(self, number: int) -> None:
+        credentials = {"api_key": self.keys["api_key"], "api_secret": self.keys["api_secret"]}
+        sent = 0
+        with httpx2.Client(base_url=self.url, timeout=30) as client:
+            while not self._stop.is_set():
+                sent += 1
+                email = f"l{number}-{sent}@load.test"
+                form = {
+                    **credentials,
+                    "id": self.webinar_id,
+                    "email": email,
+                    "first_name": "L",
+                    "last_name": str(sent),
+                }
+                try:
+                    answer = client.post("/v1/webinar/register", data=form).json()
+                    read = client.post(
+                        "/v1/webinar/get",
+                        data={
+                            **credentials,
+                            "host_id": self.keys["host_id"],
+                            "id": self.webinar_id,
+                        },
+                    ).json()
+                except (httpx2.TransportError, ValueError) as error:
+                    with self._lock:
+                        self.failures.append(f"{type(error).__name__}: {error}")
+                    self._stop.wait(0.005)  # nothing listens: do not spin on the port
+                    continue
+                with self._lock:
+                    if "registrant_id" in answer:
+                        self.acknowledged.add(email)
+                    else:
+                        self.failures.append(str(answer))
+                    if read.get("id") == self.webinar_id:
+                        self.reads += 1
+                    else:
+                        self.failures.append(str(read))
+
+    def grows_by(self, count: int) -> None:
+        target = len(self.acknowledged) + count
+        wait_until(lambda: len(self.acknowledged) >= target, seconds=120)
+
+
+def stored_emails(database_url: str) -> set[str]:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT email FROM registrants"))
+            return {row[0] for row in rows}
+    finally:
+        engine.dispose()
+
+
+def new_webinar(url: str, keys: dict[str, str]) -> int:
+    created = httpx2.post(
+        f"{url}/v1/webinar/create",
+        data={**keys, "topic": "Load", "approval_type": "0"},
+    ).json()
+    return int(created["id"])
+
+
+def serve(database_url: str, *options: str) -> tuple[Output, str]:
+    process = subprocess.Popen(
+        [*PODIUM, "serve", "--database-url", database_url, *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PODIUM_LOG_LEVEL": "warning"},
+    )
+    output = Output(process)
+    lines = output.wait_for(lambda seen: any("Podium is listening" in line for line in seen))
+    found = next(re.search(r"listening on (\S+) ", line) for line in lines if "listening" in line)
+    assert found is not None
+    return output, found.group(1)
+
+
+def stop(output: Output) -> None:
+    if output.process.poll() is None:
+        output.process.send_signal(signal.SIGTERM)
+    output.process.wait(timeout=60)
+    output.close()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own: PostgreSQL when the suite runs on it, else SQLite."""
+    server = os.environ.get("PODIUM_TEST_DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'podium.sqlite3'}"
+        return
+    with throwaway_postgres_database(server, "podium_restart") as url:
+        yield url
+
+
+@needs_postgresql
+def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> None:
+    keys = account(["--database-url", database_url])
+    metrics_port = free_port()
+    output, url = serve(
+        database_url,
+        "--port",
+        "0",
+        "--workers",
+        "2",
+        "--log-level",
+        "info",
+        "--metrics-port",
+        str(metrics_port),
+    )
+    try:
+        before = worker_pids(output.lines)
+        load = Load(url, keys, new_webinar(url, keys))
+        load.start()
+        load.grows_by(100)
+        output.process.send_signal(signal.SIGHUP)
+        output.wait_for(lambda seen: any("every worker replaced" in line for line in seen))
+        load.grows_by(100)
+        load.stop()
+        after = worker_pids(output.lines)[len(before) :]
+        metrics = httpx2.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+    finally:
+        stop(output)
+
+    sys.stdout.write(  # the figures of the closing note (pytest -s)
+        f"SIGHUP: {len(load.acknowledged)} registrations acknowledged, {load.reads} reads, "
+        f"{len(load.failures)} failed\n"
+    )
+    assert load.failures == []
+    # every worker's count, the replaced ones' too (multiprocess mode), summed by the supervisor
+    v1_calls = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith('podium_http_requests_total{method="POST",route="/v1/{action}"')
+    )
+    assert v1_calls == 2 * len(load.acknowledged) + 1  # registers, reads, the webinar/create
+    assert "podium_outbox_backlog " in metrics
+    assert len(after) == 2
+    assert set(after).isdisjoint(before)
+    assert load.acknowledged - stored_emails(database_url) == set()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_sigterm_then_start_loses_no_acknowledged_write(database_url: str) -> None:
+    keys = account(["--database-url", database_url])
+    port = str(free_port())
+    output, url = serve(database_url, "--port", port)
+    load = Load(url, keys, new_webinar(url, keys))
+    try:
+        load.start()
+        load.grows_by(100)
+        began = time.monotonic()
+        stop(output)  # SIGTERM: the requests in flight finish, then it exits
+        stopped_after = time.monotonic() - began
+        output, url = serve(database_url, "--port", port)
+        load.grows_by(100)
+        load.stop()
+    finally:
+        stop(output)
+
+    sys.stdout.write(  # the figures of the closing note (pytest -s)
+        f"SIGTERM+start: {len(load.acknowledged)} acknowledged, {load.reads} reads, "
+        f"{len(load.failures)} failed calls while the server was away "
+        f"{Counter(f.split(':', 1)[0] for f in load.failures)}, the stop took "
+        f"{stopped_after:.2f} s\n"
+    )
+    assert load.acknowledged - stored_emails(database_url) == set()
+    # only calls that found nothing listening, or whose connection the stop cut, failed:
+    # never with an answer (no 5xx, no error envelope)
+    answered = [f for f in load.failures if not f.startswith(TRANSPORT_ERRORS)]
+    assert answered == []

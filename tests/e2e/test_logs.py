@@ -102,13 +102,15 @@ def test_a_whole_story_logs_no_secret(tmp_path: Path, mail_sink: MailSink) -> No
         live_pass = re.search(r'data-pass="([^"]+)"', console)
         assert live_pass is not None
         host_pass = live_pass.group(1)
-        started = httpx2.post(
-            f"{url}/live/{created['id']}/start", headers={"X-Podium-Pass": host_pass}
+        started = httpx2.post(  # "Go live", confirmed: it is earlier than scheduled
+            f"{url}/live/{created['id']}/start",
+            headers={"X-Podium-Pass": host_pass},
+            json={"early": True},
         )
         with httpx2.stream(
             "GET", f"{url}/live/{created['id']}/events", params={"pass": host_pass}
         ) as stream:
-            first = next(stream.iter_lines())
+            first = next(line for line in stream.iter_lines() if line.startswith("event:"))
         room = httpx2.get(person["join_url"])
         httpx2.post(f"{url}/v1/webinar/list", data={**host, "api_secret": "wrong-secret-xyz"})
         httpx2.get(f"{url}/w/{created['id']}", params={"tk": "guessed-token-abcdef"})

@@ -70,7 +70,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "podium/py.typed",
         "podium/openapi.yaml",
         "podium/web/templates/base.html",
-        "podium/web/static/live.js",
+        "podium/web/static/js/live.js",
         "podium/mail/templates/message.html",
         "podium/mail/locales/fr/LC_MESSAGES/messages.po",
         "podium/db/migrations/versions/0001_initial_schema.py",

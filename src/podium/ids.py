@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import secrets
+import uuid
 from collections.abc import Callable
 
 RandomBytes = Callable[[int], bytes]
@@ -52,6 +53,13 @@ class Ids:
     def token(self) -> str:
         """A URL token (zak, tk) or nonce carrying 128 random bits."""
         return _urlsafe(self._random_bytes(16))
+
+    def request_id(self) -> str:
+        """A random UUID (version 4), as Zoom's x-zm-request-id looks."""
+        raw = bytearray(self._random_bytes(16))
+        raw[6] = (raw[6] & 0x0F) | 0x40
+        raw[8] = (raw[8] & 0x3F) | 0x80
+        return str(uuid.UUID(bytes=bytes(raw)))
 
     def secret_key(self) -> bytes:
         return self._random_bytes(32)

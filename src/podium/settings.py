@@ -31,6 +31,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PODIUM_MAIL_FROM": ("mail_from", str),
     "PODIUM_MAIL_RETRY_SECONDS": ("mail_retry_seconds", int),
     "PODIUM_SQLITE_SYNCHRONOUS": ("sqlite_synchronous", str.upper),
+    "PODIUM_WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _flag),
 }
 
 
@@ -56,6 +57,12 @@ class Settings:
     smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1; None: mail waits
     mail_from: str = "podium@podium.invalid"  # sender of every e-mail
     mail_retry_seconds: int = 30  # first retry delay; doubles each failure (at most 6 h)
+    webhook_allow_private: bool = False  # webhooks to loopback/private addresses (sandbox: yes)
+
+    @property
+    def webhooks_may_reach_private(self) -> bool:
+        """Deliveries to loopback, private and link-local addresses are allowed."""
+        return self.sandbox or self.webhook_allow_private
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -131,7 +131,7 @@ class Admin:
         self.actions = actions
 
     def routes(self) -> list[Route]:
-        guarded = self._guarded
+        guarded = self.guarded
         return [
             Route("/podium/api/accounts", guarded(self.create_account), methods=["POST"]),
             Route(
@@ -178,7 +178,9 @@ class Admin:
         ):
             raise AdminTokenRequired
 
-    def _guarded(self, endpoint: Endpoint) -> Endpoint:
+    def guarded(self, endpoint: Endpoint) -> Endpoint:
+        """`endpoint`, refused unless `authorize` lets the caller in; refusals rendered."""
+
         async def guarded(request: Request) -> Response:
             try:
                 self.authorize(request)

@@ -30,18 +30,25 @@ from podium.web.pages import Pages
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
+from podium.web.webhook_admin import WebhookAdmin
+from podium.web.webhook_worker import WebhookWorker
 
 
 def background(
-    runtime: Runtime, hub: LiveHub
+    runtime: Runtime, hub: LiveHub, webhooks: WebhookWorker
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker."""
+    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker,
+    the webhook worker."""
     sweeping = sweeper(runtime, hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with sweeping(app), mail_worker(runtime):
-            yield
+            await webhooks.start()
+            try:
+                yield
+            finally:
+                await webhooks.stop()
 
     return lifespan
 
@@ -82,6 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     pages = Pages(runtime)
     api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
     admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
+    webhooks = WebhookWorker(runtime, faults)
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
@@ -95,6 +103,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *live.routes(),
         *Manage(runtime).routes(),
         *admin.routes(),
+        *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),
     ]
 
@@ -129,7 +138,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app = Podium(
         api,
         routes=routes,
-        lifespan=background(runtime, hub),
+        lifespan=background(runtime, hub, webhooks),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
@@ -138,4 +147,5 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app.state.hub = hub
     app.state.journal = journal
     app.state.faults = faults
+    app.state.webhooks = webhooks  # .status(): alive, backlog (readiness, metrics)
     return app

@@ -28,13 +28,15 @@ from podium.services import outbox
 from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.events import DurableConsumer, in_unit_of_work
 from podium.services.tokens import Issuer
+from podium.services.webhook_outbox import SubscriptionCache, WebhookOutbox
 from podium.settings import Settings
 from podium.web.group_commit import GroupCommit
 
 T = TypeVar("T")
 LiveConsumer = Callable[[Sequence[Event]], None]
 
-# What every unit of work writes for its events, in its own transaction.
+# What every unit of work writes for its events, in its own transaction (`Runtime.build`
+# adds the webhook outbox, which needs the runtime's ids and its subscriptions cache).
 DURABLE_CONSUMERS: tuple[DurableConsumer, ...] = (outbox.write_messages,)
 
 
@@ -62,6 +64,7 @@ class Runtime:
     writes: Writes
     durable: tuple[DurableConsumer, ...] = DURABLE_CONSUMERS
     live: list[LiveConsumer] = field(default_factory=list)
+    webhooks: WebhookOutbox | None = None  # the webhook outbox consumer (in `durable`)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -101,7 +104,15 @@ class Runtime:
             urls=Urls(settings.public_url.rstrip("/")),
             zak_lifetime=timedelta(seconds=settings.zak_lifetime_seconds),
         )
-        return cls(settings, transactions, context, writes)
+        webhooks = WebhookOutbox(ids, context.urls.public_url, SubscriptionCache())
+        durable = (*DURABLE_CONSUMERS, webhooks.write)
+        return cls(settings, transactions, context, writes, durable=durable, webhooks=webhooks)
+
+    def webhook_subscriptions_changed(self) -> None:
+        """This process added, removed or re-validated a subscription: the hot path's cache
+        of them is reloaded at the next event (other processes reload within a second)."""
+        if self.webhooks is not None:
+            self.webhooks.subscriptions.invalidate()
 
     @property
     def engine(self) -> Engine:

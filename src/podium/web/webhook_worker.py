@@ -1,0 +1,352 @@
+"""The webhook delivery worker of `podium serve` (and `podium webhook send-pending`).
+
+Each subscribed endpoint is a lane: at most LANE_CONCURRENCY requests in flight and a few
+claimed deliveries waiting, so a slow or dead endpoint holds up only itself; all lanes share a
+bounded pool (POOL_SIZE requests at once). Deliveries are claimed from the outbox with a lease
+on the real clock (renewed while held), so two workers never send the same attempt, and a
+worker that died (kill -9) loses its claims to the next one: at least once. Outcomes are
+written in batches. The worker wakes when a change commits (a live consumer of the runtime)
+and polls every POLL_SECONDS for retries and re-validations, which are due on the server clock
+(the sandbox's virtual clock moves them). Sandbox fault rules with a webhook target apply to
+each attempt (web/faults.py).
+
+`status()` tells whether the worker is alive and how much it still owes (for readiness and
+metrics).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from podium.clock import SystemClock
+from podium.db.models import WebhookSubscription
+from podium.errors import StorageUnavailable
+from podium.events import Event
+from podium.services import webhook_outbox as outbox
+from podium.services import webhook_subscriptions as subscriptions
+from podium.services.tokens import personal_token
+from podium.services.webhook_payloads import EVENT_NAMES, URL_VALIDATION, with_join_url
+from podium.web.faults import Faults, WebhookFaultRule
+from podium.web.runtime import Runtime
+from podium.web.webhook_client import Answer, WebhookClient, request_headers
+
+log = logging.getLogger("podium.webhooks")
+LANE_CONCURRENCY = 8
+LANE_CLAIMED = 4 * LANE_CONCURRENCY  # claimed and waiting, per lane
+POOL_SIZE = 64
+LEASE = timedelta(seconds=15)
+POLL_SECONDS = 0.25
+RECORD_BATCH = 200
+
+
+@dataclass
+class Lane:
+    """One endpoint: its deliveries claimed and waiting, and how many are in flight."""
+
+    pk: int
+    url: str
+    secret_token: str
+    waiting: deque[outbox.Claimed] = field(default_factory=deque)
+    in_flight: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return len(self.waiting) + self.in_flight
+
+
+class WebhookWorker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        faults: Faults | None = None,
+        *,
+        client: WebhookClient | None = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.runtime = runtime
+        self.faults = faults
+        self.clock = runtime.context.clock
+        self.real_clock = SystemClock()
+        self.client = client or WebhookClient(
+            allow_private=runtime.settings.webhooks_may_reach_private
+        )
+        self.poll_seconds = poll_seconds
+        self.token = secrets.token_hex(16)
+        self.lanes: dict[int, Lane] = {}
+        self.holding: set[int] = set()  # claimed by this worker, not yet recorded
+        self._pool = asyncio.Semaphore(POOL_SIZE)
+        self._outcomes: list[outbox.Attempt] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._validating: set[int] = set()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._main: asyncio.Task[None] | None = None
+        self._renewed_at = time.monotonic()
+        self.last_round_at: float | None = None  # time.monotonic() of the last round
+
+    # -- life ------------------------------------------------------------------------------
+
+    def heard(self, events: Sequence[Event]) -> None:
+        """A live consumer: committed events may have written deliveries (any thread)."""
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and any(type(e) in EVENT_NAMES for e in events):
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(wake.set)
+
+    async def start(self) -> None:
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        self.runtime.subscribe(self.heard)
+        self._main = asyncio.create_task(self._forever(), name="podium-webhooks")
+
+    async def stop(self) -> None:
+        if self._main is not None:
+            self._main.cancel()
+            await asyncio.gather(self._main, return_exceptions=True)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._safely(self._flush)
+        unsent = list(self.holding)
+        self._safely(lambda s: outbox.release(s, unsent, token=self.token))
+        self.holding.clear()
+        await self.client.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._main is not None and not self._main.done()
+
+    def status(self) -> dict[str, Any]:
+        """Liveness and backlog: alive, seconds since the last round, deliveries owed
+        (pending in the outbox), held by this worker, in flight."""
+        since = None if self.last_round_at is None else time.monotonic() - self.last_round_at
+        return {
+            "alive": self.alive,
+            "seconds_since_round": since,
+            "backlog": self.runtime.run(outbox.backlog, writes=False),
+            "holding": len(self.holding),
+            "in_flight": sum(lane.in_flight for lane in self.lanes.values()),
+        }
+
+    async def _forever(self) -> None:
+        assert self._wake is not None
+        while True:
+            self._wake.clear()
+            try:
+                await self.round()
+            except (SQLAlchemyError, StorageUnavailable):  # the database is away: later
+                log.exception("webhook round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    async def run_until_idle(self) -> None:
+        """Send what is due (retries and re-validations included) until nothing is left
+        that is due now; what `podium webhook send-pending` does."""
+        while True:
+            claimed = await self.round()
+            if self._tasks:
+                await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+            elif not claimed:
+                self._safely(self._flush)
+                return
+
+    # -- a round ---------------------------------------------------------------------------
+
+    async def round(self) -> int:
+        """Validations due, then claims for every lane with room; how many were claimed."""
+        self.last_round_at = time.monotonic()
+        self._start_validations()
+        now, real_now = self.clock.now(), self.real_clock.now()
+        due = self.runtime.run(
+            lambda s: outbox.due_lanes(s, now=now, real_now=real_now), writes=False
+        )
+        claimed = 0
+        for pk, count in due.items():
+            lane = self.lanes.get(pk) or self._open_lane(pk)
+            room = min(count, LANE_CLAIMED - lane.claimed)
+            if lane is None or room <= 0:
+                continue
+            taken = self.runtime.run(
+                lambda s, pk=pk, room=room: outbox.claim(
+                    s,
+                    pk,
+                    limit=room,
+                    now=now,
+                    real_now=real_now,
+                    lease_until=real_now + LEASE,
+                    token=self.token,
+                    holding=frozenset(self.holding),
+                ),
+                writes=True,
+            )
+            claimed += len(taken)
+            self.holding.update(item.id for item in taken)
+            lane.waiting.extend(taken)
+            self._dispatch(lane)
+        self._keep_leases()
+        self._safely(self._flush)
+        return claimed
+
+    def _open_lane(self, pk: int) -> Lane:
+        subscription = self.runtime.run(lambda s: s.get(WebhookSubscription, pk), writes=False)
+        assert subscription is not None
+        secret = subscriptions.open_secret(
+            self.runtime.context.issuer.key, subscription.subscription_id, subscription.secret_token
+        )
+        lane = self.lanes[pk] = Lane(pk, subscription.url, secret)
+        return lane
+
+    def _dispatch(self, lane: Lane) -> None:
+        while lane.waiting and lane.in_flight < LANE_CONCURRENCY:
+            item = lane.waiting.popleft()
+            rule = self.faults.pick_webhook(item.event) if self.faults else None
+            if rule is not None and rule.reorder_ms:  # held aside: later ones overtake it
+                self._spawn(self._held(lane, item, rule))
+                continue
+            lane.in_flight += 1
+            self._spawn(self._deliver(lane, item, rule))
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _held(self, lane: Lane, item: outbox.Claimed, rule: WebhookFaultRule) -> None:
+        await asyncio.sleep(rule.reorder_ms / 1000)
+        lane.in_flight += 1
+        await self._deliver(lane, item, rule)
+
+    async def _deliver(
+        self, lane: Lane, item: outbox.Claimed, rule: WebhookFaultRule | None
+    ) -> None:
+        try:
+            async with self._pool:
+                attempt = await self._attempt(lane, item, rule)
+            self._outcomes.append(attempt)
+            if not attempt.succeeded and attempt.http_status is None:
+                log.warning("webhook %s to %s: %s", item.event, lane.url, attempt.error)
+        finally:
+            lane.in_flight -= 1
+            self._dispatch(lane)
+            if len(self._outcomes) >= RECORD_BATCH:
+                self._safely(self._flush)
+
+    async def _attempt(
+        self, lane: Lane, item: outbox.Claimed, rule: WebhookFaultRule | None
+    ) -> outbox.Attempt:
+        now = self.clock.now()
+
+        def attempt(answer: Answer) -> outbox.Attempt:
+            ok = answer.status is not None and 200 <= answer.status < 300
+            error = "" if ok else answer.shown()[:2000]
+            return outbox.Attempt(
+                item.id, item.attempts, now, answer.status, answer.duration_ms, error, answer.final
+            )
+
+        if rule is not None and rule.delay_ms:
+            await asyncio.sleep(rule.delay_ms / 1000)
+        if rule is not None and rule.drop:
+            return attempt(Answer(None, b"", 0, "lost in transit (sandbox fault: drop)"))
+        if rule is not None and rule.fail_status is not None:
+            return attempt(Answer(rule.fail_status, b"(sandbox fault: fail_status)", 0))
+        raw = self._body(item).encode()
+        headers = request_headers(
+            lane.secret_token,
+            raw,
+            timestamp=int(now.timestamp()),
+            request_id=item.request_id,
+            bad_signature=rule is not None and rule.bad_signature,
+        )
+        answer = await self.client.post(lane.url, raw, headers)
+        for _ in range(rule.duplicate if rule is not None else 0):
+            await self.client.post(lane.url, raw, headers)
+        return attempt(answer)
+
+    def _body(self, item: outbox.Claimed) -> str:
+        """The stored body, with the registrant's personal join link when it has one."""
+        if item.link_nonce is None:
+            return item.body
+        context = self.runtime.context
+        token = personal_token(context.issuer.key, item.link_nonce)
+        return with_join_url(item.body, lambda webinar_id: context.urls.personal_url(webinar_id, token))
+
+    # -- the database ------------------------------------------------------------------------
+
+    def _flush(self, session: Session) -> None:
+        done, self._outcomes = self._outcomes, []
+        outbox.record(session, done, token=self.token)
+        self.holding.difference_update(attempt.delivery_id for attempt in done)
+
+    def _safely(self, work: Any) -> None:
+        try:
+            self.runtime.run(work, writes=True)
+        except (SQLAlchemyError, StorageUnavailable):
+            log.exception("webhook outbox write failed")
+
+    def _keep_leases(self) -> None:
+        """Renew the leases of what this worker holds, well before they run out."""
+        if time.monotonic() - self._renewed_at < LEASE.total_seconds() / 3 or not self.holding:
+            return
+        self._renewed_at = time.monotonic()
+        held, until = list(self.holding), self.real_clock.now() + LEASE
+        self._safely(lambda s: outbox.renew(s, held, token=self.token, lease_until=until))
+
+    # -- URL validation every 72 hours ------------------------------------------------------
+
+    def _start_validations(self) -> None:
+        now = self.clock.now()
+        due = self.runtime.run(lambda s: subscriptions.due_validations(s, now), writes=False)
+        for subscription in due:
+            if subscription.id not in self._validating:
+                self._validating.add(subscription.id)
+                self._spawn(self._revalidate(subscription))
+
+    async def _revalidate(self, subscription: WebhookSubscription) -> None:
+        try:
+            secret = subscriptions.open_secret(
+                self.runtime.context.issuer.key,
+                subscription.subscription_id,
+                subscription.secret_token,
+            )
+            error = await self.validate(subscription.url, secret)
+            now = self.clock.now()
+            self.runtime.run(
+                lambda s: subscriptions.record_validation(s, subscription.id, error=error, now=now),
+                writes=True,
+            )
+            self.runtime.webhook_subscriptions_changed()
+            self.lanes.pop(subscription.id, None)
+        finally:
+            self._validating.discard(subscription.id)
+
+    async def validate(self, url: str, secret_token: str) -> str | None:
+        """Zoom's challenge to `url` (sandbox faults apply): None, or what went wrong."""
+        ids, now = self.runtime.context.issuer.ids, self.clock.now()
+        plain_token = ids.token()
+        rule = self.faults.pick_webhook(URL_VALIDATION) if self.faults else None
+        if rule is not None and (rule.delay_ms or rule.reorder_ms):
+            await asyncio.sleep((rule.delay_ms + rule.reorder_ms) / 1000)
+        if rule is not None and rule.drop:
+            return "lost in transit (sandbox fault: drop)"
+        if rule is not None and rule.fail_status is not None:
+            return Answer(rule.fail_status, b"(sandbox fault: fail_status)", 0).shown()
+        return await self.client.validate(
+            url,
+            secret_token,
+            plain_token=plain_token,
+            now=now,
+            request_id=ids.request_id(),
+            bad_signature=rule is not None and rule.bad_signature,
+        )
+

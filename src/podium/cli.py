@@ -1,5 +1,6 @@
 """The `podium` command: serve; db upgrade; account create/set, user add, key rotate; seed;
-journal; mail send-pending/list; export, import, backup."""
+journal; mail send-pending/list; webhook add/list/remove/send-pending (cli_webhooks.py);
+export, import, backup."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
+from podium.cli_webhooks import webhook
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
 from podium.errors import NotFound, ZoomError
@@ -497,6 +499,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+podium.add_command(webhook)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,9 +81,7 @@ class SubscriptionCache:
         rows = session.execute(
             select(
                 WebhookSubscription.id, WebhookSubscription.account_id, WebhookSubscription.events
-            ).where(
-                WebhookSubscription.deleted_at.is_(None), WebhookSubscription.status == ACTIVE
-            )
+            ).where(WebhookSubscription.deleted_at.is_(None), WebhookSubscription.status == ACTIVE)
         ).all()
         found: dict[int, list[Target]] = {}
         for pk, account_id, events in rows:
@@ -140,14 +138,12 @@ class WebhookOutbox:
     def write(self, session: Session, events: Sequence[Event]) -> None:
         for event in events:
             name = EVENT_NAMES.get(type(event))  # type: ignore[arg-type]
-            if name is None:
+            if name is None or not isinstance(event, WebinarEvent):
                 continue
-            assert isinstance(event, WebinarEvent)
             targets = self.subscriptions.targets(session, event.webinar.account_id, name)
-            if not targets:
+            note = notification(event, self.public_url) if targets else None
+            if note is None:
                 continue
-            note = notification(event, self.public_url)
-            assert note is not None
             request_id = self.ids.request_id()
             session.connection().execute(
                 _insert(),
@@ -209,10 +205,10 @@ def _free(real_now: datetime) -> Any:
     return or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < real_now)
 
 
-def due_lanes(session: Session, *, now: datetime, real_now: datetime) -> dict[int, int]:
-    """Active subscriptions with deliveries due now and free: how many each."""
+def due_lanes(session: Session, *, now: datetime, real_now: datetime) -> list[tuple[int, str, int]]:
+    """Active subscriptions with deliveries due now and free: (pk, public id, how many)."""
     rows = session.execute(
-        select(WebhookDelivery.subscription_pk, func.count())
+        select(WebhookDelivery.subscription_pk, WebhookSubscription.subscription_id, func.count())
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_pk)
         .where(
             WebhookDelivery.status == DeliveryStatus.PENDING,
@@ -221,9 +217,9 @@ def due_lanes(session: Session, *, now: datetime, real_now: datetime) -> dict[in
             WebhookSubscription.status == ACTIVE,
             WebhookSubscription.deleted_at.is_(None),
         )
-        .group_by(WebhookDelivery.subscription_pk)
+        .group_by(WebhookDelivery.subscription_pk, WebhookSubscription.subscription_id)
     ).all()
-    return {pk: count for pk, count in rows}
+    return [(pk, public_id, count) for pk, public_id, count in rows]
 
 
 def claim(  # noqa: PLR0913 - the lane, its limit, the two clocks and the claim
@@ -268,7 +264,7 @@ def claim(  # noqa: PLR0913 - the lane, its limit, the two clocks and the claim
         ),
         execution_options={"synchronize_session": False},
     ).all()
-    return sorted((Claimed(*row) for row in rows), key=lambda item: item.id)
+    return sorted((Claimed(**row._asdict()) for row in rows), key=lambda item: item.id)
 
 
 def renew(session: Session, ids: Sequence[int], *, token: str, lease_until: datetime) -> None:

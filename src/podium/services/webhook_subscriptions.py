@@ -170,7 +170,9 @@ def check_room(session: Session, account_id: int) -> None:
     live = session.execute(
         select(func.count())
         .select_from(WebhookSubscription)
-        .where(WebhookSubscription.account_id == account_id, WebhookSubscription.deleted_at.is_(None))
+        .where(
+            WebhookSubscription.account_id == account_id, WebhookSubscription.deleted_at.is_(None)
+        )
     ).scalar_one()
     if live >= MAX_PER_ACCOUNT:
         raise Conflict(reason=f"An account has at most {MAX_PER_ACCOUNT} webhook subscriptions.")

@@ -223,9 +223,7 @@ def end_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
         close_open_attendance(session, running, now)
     facts = webinar_facts(webinar)
     uuid, started_at = (None, None) if running is None else (running.uuid, running.started_at)
-    record(
-        session, WebinarEnded(webinar=facts, instance_uuid=uuid, started_at=started_at, at=now)
-    )
+    record(session, WebinarEnded(webinar=facts, instance_uuid=uuid, started_at=started_at, at=now))
     session.flush()
 
 

@@ -212,7 +212,9 @@ class Faults:
         """The v1 rule that fires for this call, if any (its count goes down)."""
         if not self._rules:  # the common case costs one check
             return None
-        found = self._fire(lambda rule: isinstance(rule, FaultRule) and rule.action in ("*", action))
+        found = self._fire(
+            lambda rule: isinstance(rule, FaultRule) and rule.action in ("*", action)
+        )
         return found if isinstance(found, FaultRule) else None
 
     def pick_webhook(self, target: str) -> WebhookFaultRule | None:

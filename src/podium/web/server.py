@@ -28,7 +28,7 @@ from podium.web.app import create_app
 from podium.web.faults import FaultRule, Faults, WebhookFaultRule
 from podium.web.journal import Call, Journal
 from podium.web.runtime import Runtime
-from podium.web.webhook_sink import WebhookSink
+from podium.web.webhook_sink import SINK_SECRET, WebhookSink
 
 
 class ServerDidNotStart(RuntimeError):
@@ -230,7 +230,7 @@ class PodiumServer:
         account: TestAccount | int | None = None,
         *,
         events: list[str] | None = None,
-        secret_token: str = "podium-sink-secret-token",
+        secret_token: str = SINK_SECRET,
     ) -> WebhookSink:
         """A webhook receiver on 127.0.0.1 that verifies like Zoom's SDK (podium.web.
         webhook_sink), started, and subscribed to `events` (default: all) of `account`:

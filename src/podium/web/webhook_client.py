@@ -238,7 +238,7 @@ class WebhookClient:
             size += len(chunk)
         return b"".join(chunks)
 
-    async def validate(  # noqa: PLR0913 - the challenge and how it is signed
+    async def validate(
         self,
         url: str,
         secret_token: str,

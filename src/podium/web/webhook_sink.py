@@ -65,8 +65,11 @@ class Received:
     answered: int  # the HTTP status it was answered with
 
 
+SINK_SECRET = "podium-sink-secret-token"  # noqa: S105 - a test receiver's default
+
+
 class WebhookSink:
-    def __init__(self, secret_token: str = "podium-sink-secret-token") -> None:
+    def __init__(self, secret_token: str = SINK_SECRET) -> None:
         self.secret_token = secret_token
         self.path = "/zoom/events"
         self._received: list[Received] = []
@@ -138,7 +141,7 @@ class WebhookSink:
             def log_message(self, *_args: object) -> None:  # quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
                 headers = {name.lower(): value for name, value in self.headers.items()}
@@ -151,7 +154,7 @@ class WebhookSink:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self.send_response(405)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -186,31 +189,32 @@ class WebhookSink:
 
     # -- Rivet's checks, in Rivet's order --------------------------------------------------
 
-    def _refuse(self, status: int, reason: str) -> tuple[int, dict[str, Any]]:
-        with self._lock:
-            self._refused.append((status, reason))
-        return status, {"error": reason}
-
-    def _answer(
-        self, path: str, raw: bytes, headers: dict[str, str]
-    ) -> tuple[int, dict[str, Any]]:
+    def _verify(self, path: str, raw: bytes, headers: dict[str, str]) -> dict[str, Any] | str:
+        """The parsed body, or why Rivet would refuse it (an answer of 400; 404 for a path)."""
         if path.split("?", 1)[0] != self.path:
-            return self._refuse(404, "Not found.")
+            return "Not found."
         try:
             body = json.loads(raw)
         except ValueError:
-            return self._refuse(400, "Failed to parse payload string to JSON.")
+            return "Failed to parse payload string to JSON."
         if not isinstance(body, dict) or not isinstance(body.get("event"), str):
-            return self._refuse(400, "Request payload structure does not match expected from Zoom.")
+            return "Request payload structure does not match expected from Zoom."
         signed, stamp = headers.get("x-zm-signature"), headers.get("x-zm-request-timestamp")
         if signed is None and stamp is None:
-            return self._refuse(
-                400, "Request payload must have signature and request timestamp from Zoom."
-            )
+            return "Request payload must have signature and request timestamp from Zoom."
         message = f"v0:{stamp}:{js_stringify(body)}".encode()
         digest = hmac.new(self.secret_token.encode(), message, hashlib.sha256).hexdigest()
         if signed != f"v0={digest}":
-            return self._refuse(400, "Failed to verify event originated from Zoom.")
+            return "Failed to verify event originated from Zoom."
+        return body
+
+    def _answer(self, path: str, raw: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        body = self._verify(path, raw, headers)
+        if isinstance(body, str):
+            status = 404 if body == "Not found." else 400
+            with self._lock:
+                self._refused.append((status, body))
+            return status, {"error": body}
         if body["event"] == "endpoint.url_validation":
             plain = str(body.get("payload", {}).get("plainToken", ""))
             encrypted = hmac.new(

@@ -21,10 +21,11 @@ import contextlib
 import logging
 import secrets
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +57,7 @@ class Lane:
     """One endpoint: its deliveries claimed and waiting, and how many are in flight."""
 
     pk: int
+    subscription_id: str
     url: str
     secret_token: str
     waiting: deque[outbox.Claimed] = field(default_factory=deque)
@@ -95,6 +97,7 @@ class WebhookWorker:
         self._main: asyncio.Task[None] | None = None
         self._renewed_at = time.monotonic()
         self.last_round_at: float | None = None  # time.monotonic() of the last round
+        self.report = Counter({"sent": 0, "pending": 0, "failed": 0})  # attempts' outcomes
 
     # -- life ------------------------------------------------------------------------------
 
@@ -140,15 +143,15 @@ class WebhookWorker:
         }
 
     async def _forever(self) -> None:
-        assert self._wake is not None
+        wake = self._wake or asyncio.Event()
         while True:
-            self._wake.clear()
+            wake.clear()
             try:
                 await self.round()
             except (SQLAlchemyError, StorageUnavailable):  # the database is away: later
                 log.exception("webhook round failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                await asyncio.wait_for(wake.wait(), self.poll_seconds)
 
     async def run_until_idle(self) -> None:
         """Send what is due (retries and re-validations included) until nothing is left
@@ -172,24 +175,14 @@ class WebhookWorker:
             lambda s: outbox.due_lanes(s, now=now, real_now=real_now), writes=False
         )
         claimed = 0
-        for pk, count in due.items():
-            lane = self.lanes.get(pk) or self._open_lane(pk)
+        for pk, public_id, count in due:
+            lane = self.lanes.get(pk)
+            if lane is None or lane.subscription_id != public_id:  # new (or a reused pk)
+                lane = self._open_lane(pk)
             room = min(count, LANE_CLAIMED - lane.claimed)
-            if lane is None or room <= 0:
+            if room <= 0:
                 continue
-            taken = self.runtime.run(
-                lambda s, pk=pk, room=room: outbox.claim(
-                    s,
-                    pk,
-                    limit=room,
-                    now=now,
-                    real_now=real_now,
-                    lease_until=real_now + LEASE,
-                    token=self.token,
-                    holding=frozenset(self.holding),
-                ),
-                writes=True,
-            )
+            taken = self.runtime.run(partial(self._claim, pk, room, now, real_now), writes=True)
             claimed += len(taken)
             self.holding.update(item.id for item in taken)
             lane.waiting.extend(taken)
@@ -198,13 +191,29 @@ class WebhookWorker:
         self._safely(self._flush)
         return claimed
 
-    def _open_lane(self, pk: int) -> Lane:
-        subscription = self.runtime.run(lambda s: s.get(WebhookSubscription, pk), writes=False)
-        assert subscription is not None
-        secret = subscriptions.open_secret(
-            self.runtime.context.issuer.key, subscription.subscription_id, subscription.secret_token
+    def _claim(
+        self, pk: int, room: int, now: datetime, real_now: datetime, session: Session
+    ) -> list[outbox.Claimed]:
+        return outbox.claim(
+            session,
+            pk,
+            limit=room,
+            now=now,
+            real_now=real_now,
+            lease_until=real_now + LEASE,
+            token=self.token,
+            holding=frozenset(self.holding),
         )
-        lane = self.lanes[pk] = Lane(pk, subscription.url, secret)
+
+    def _open_lane(self, pk: int) -> Lane:
+        key = self.runtime.context.issuer.key
+
+        def work(session: Session) -> Lane:
+            found = session.get_one(WebhookSubscription, pk)
+            secret = subscriptions.open_secret(key, found.subscription_id, found.secret_token)
+            return Lane(pk, found.subscription_id, found.url, secret)
+
+        lane = self.lanes[pk] = self.runtime.run(work, writes=False)
         return lane
 
     def _dispatch(self, lane: Lane) -> None:
@@ -279,7 +288,9 @@ class WebhookWorker:
             return item.body
         context = self.runtime.context
         token = personal_token(context.issuer.key, item.link_nonce)
-        return with_join_url(item.body, lambda webinar_id: context.urls.personal_url(webinar_id, token))
+        return with_join_url(
+            item.body, lambda webinar_id: context.urls.personal_url(webinar_id, token)
+        )
 
     # -- the database ------------------------------------------------------------------------
 
@@ -287,6 +298,8 @@ class WebhookWorker:
         done, self._outcomes = self._outcomes, []
         outbox.record(session, done, token=self.token)
         self.holding.difference_update(attempt.delivery_id for attempt in done)
+        for attempt in done:
+            self.report[str(outbox.settle(attempt)["status"])] += 1
 
     def _safely(self, work: Any) -> None:
         try:
@@ -349,4 +362,3 @@ class WebhookWorker:
             request_id=ids.request_id(),
             bad_signature=rule is not None and rule.bad_signature,
         )
-

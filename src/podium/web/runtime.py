@@ -65,6 +65,9 @@ class Runtime:
     durable: tuple[DurableConsumer, ...] = DURABLE_CONSUMERS
     live: list[LiveConsumer] = field(default_factory=list)
     webhooks: WebhookOutbox | None = None  # the webhook outbox consumer (in `durable`)
+    # False when bound to one borrowed connection (a test's): nothing may use it from a
+    # background task while its owner does (the webhook worker then sends only when asked).
+    background: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -106,7 +109,15 @@ class Runtime:
         )
         webhooks = WebhookOutbox(ids, context.urls.public_url, SubscriptionCache())
         durable = (*DURABLE_CONSUMERS, webhooks.write)
-        return cls(settings, transactions, context, writes, durable=durable, webhooks=webhooks)
+        return cls(
+            settings,
+            transactions,
+            context,
+            writes,
+            durable=durable,
+            webhooks=webhooks,
+            background=bind is None,
+        )
 
     def webhook_subscriptions_changed(self) -> None:
         """This process added, removed or re-validated a subscription: the hot path's cache

@@ -109,6 +109,9 @@ class WebhookWorker:
                 loop.call_soon_threadsafe(wake.set)
 
     async def start(self) -> None:
+        """Deliver in the background (not on a runtime bound to a test's connection)."""
+        if not self.runtime.background:
+            return
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         self.runtime.subscribe(self.heard)
         self._main = asyncio.create_task(self._forever(), name="podium-webhooks")

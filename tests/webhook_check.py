@@ -9,34 +9,40 @@ import hmac
 import json
 from typing import Any
 
+ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def quote(text: str) -> str:
+    """A JSON string as JavaScript writes it: only quote, backslash and controls escaped."""
+    return (
+        '"'
+        + "".join(
+            ESCAPES.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 else char) for char in text
+        )
+        + '"'
+    )
+
 
 def stringify(value: Any) -> str:
     """JavaScript's JSON.stringify of what JSON.parse gave (the cases webhooks carry)."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool) or value is None:
+        return LITERALS[value]
+    if isinstance(value, int | float):
+        return str(int(value)) if float(value).is_integer() else repr(value)
     if isinstance(value, str):
-        escapes = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
-        escapes["\t"] = "\\t"
-        out = []
-        for char in value:
-            if char in escapes:
-                out.append(escapes[char])
-            elif ord(char) < 0x20:
-                out.append(f"\\u{ord(char):04x}")
-            else:
-                out.append(char)
-        return '"' + "".join(out) + '"'
+        return quote(value)
     if isinstance(value, list):
         return "[" + ",".join(stringify(item) for item in value) + "]"
-    return "{" + ",".join(f"{stringify(k)}:{stringify(v)}" for k, v in value.items()) + "}"
+    return "{" + ",".join(f"{quote(k)}:{stringify(v)}" for k, v in value.items()) + "}"
 
 
 def zoom_signature_ok(raw: bytes, headers: dict[str, str], secret_token: str) -> bool:

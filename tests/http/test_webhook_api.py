@@ -182,7 +182,6 @@ def test_removed_and_other_accounts_subscriptions_are_not_found(
 
 def test_validate_again_on_request(
     admin: TestClient,
-    admin_runtime: Runtime,
     acme: AccountKeys,
     sink: WebhookSink,
     clock: FixedClock,

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from podium.clock import Clock
 from podium.codes import DeliveryStatus
 from podium.db.models import UtcDateTime, WebhookDelivery, WebhookSubscription
 from podium.events import Event, WebinarEvent
@@ -105,7 +106,7 @@ def _insert() -> Insert:
         bindparam("link_nonce", type_=String()),
         literal(DeliveryStatus.PENDING.value, String()),
         literal(0, Integer()),
-        at,
+        bindparam("due", type_=UtcDateTime()),
         literal("", Text()),
     ).where(
         subscriptions.c.id == bindparam("pk"),
@@ -130,8 +131,11 @@ def _insert() -> Insert:
 class WebhookOutbox:
     """The durable consumer: a delivery per event and subscribed endpoint of its account."""
 
-    def __init__(self, ids: Ids, public_url: str, subscriptions: SubscriptionCache) -> None:
+    def __init__(
+        self, ids: Ids, clock: Clock, public_url: str, subscriptions: SubscriptionCache
+    ) -> None:
         self.ids = ids
+        self.clock = clock
         self.public_url = public_url
         self.subscriptions = subscriptions
 
@@ -145,6 +149,7 @@ class WebhookOutbox:
             if note is None:
                 continue
             request_id = self.ids.request_id()
+            due = self.clock.now()  # at once (a simulated session's events may lie ahead)
             session.connection().execute(
                 _insert(),
                 [
@@ -153,6 +158,7 @@ class WebhookOutbox:
                         "event": note.event,
                         "request_id": request_id,
                         "at": note.at,
+                        "due": due,
                         "body": note.body,
                         "link_nonce": note.link_nonce,
                     }

@@ -107,7 +107,7 @@ class Runtime:
             urls=Urls(settings.public_url.rstrip("/")),
             zak_lifetime=timedelta(seconds=settings.zak_lifetime_seconds),
         )
-        webhooks = WebhookOutbox(ids, context.urls.public_url, SubscriptionCache())
+        webhooks = WebhookOutbox(ids, context.clock, context.urls.public_url, SubscriptionCache())
         durable = (*DURABLE_CONSUMERS, webhooks.write)
         return cls(
             settings,

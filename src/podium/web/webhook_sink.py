@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import math
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -53,6 +54,16 @@ def _js_number(number: float) -> str:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{'+' if int(exponent) > 0 else '-'}{abs(int(exponent))}"
     return text
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A sender that hangs up (a timeout, a kill) is no error of the receiver's."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass(frozen=True)
@@ -159,8 +170,7 @@ class WebhookSink:
                 self.send_header("content-length", "0")
                 self.end_headers()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = QuietServer(("127.0.0.1", 0), Handler)
         host, port = self._server.server_address[:2]
         self.url = f"http://{host!s}:{port}{self.path}"
         self._thread = threading.Thread(

@@ -11,6 +11,7 @@ import subprocess
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 
 import httpx2
 import pytest
@@ -74,6 +75,45 @@ def registrant_ids(sink: WebhookSink) -> Counter[str]:
     )
 
 
+class Writers:
+    """Threads registering new e-mails, keeping the registrant ids acknowledged."""
+
+    def __init__(self, url: str, credentials: dict[str, str], webinar_id: int) -> None:
+        self.acked: list[str] = []
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.threads = [
+            threading.Thread(target=self.write, args=(n, url, credentials, webinar_id))
+            for n in range(3)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def write(self, writer: int, url: str, credentials: dict[str, str], webinar_id: int) -> None:
+        number = 0
+        with httpx2.Client(timeout=5) as client:
+            while not self.stop.is_set():
+                email = f"w{writer}n{number}-{url[-5:]}@x.test"
+                number += 1
+                person = {"email": email, "first_name": "K", "last_name": "9"}
+                try:
+                    answer = client.post(
+                        f"{url}/v1/webinar/register",
+                        data={**credentials, "id": str(webinar_id), **person},
+                    ).json()
+                except httpx2.TransportError:
+                    continue  # not acknowledged: it may or may not have happened
+                if "registrant_id" in answer:
+                    with self.lock:
+                        self.acked.append(answer["registrant_id"])
+
+    def finish(self) -> list[str]:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+        return self.acked
+
+
 def test_a_sigkill_mid_burst_loses_no_event(database_url: str, sink: WebhookSink) -> None:
     keys = account(["--database-url", database_url])
     subscribe(database_url, keys["account_id"], sink)
@@ -83,49 +123,18 @@ def test_a_sigkill_mid_burst_loses_no_event(database_url: str, sink: WebhookSink
         f"{url}/v1/webinar/create",
         data={**credentials, "host_id": keys["host_id"], "topic": "K", "approval_type": "0"},
     ).json()["id"]
-    acked: list[str] = []
-    lock = threading.Lock()
-
-    def write(writer: int, url: str, stop: threading.Event) -> None:
-        number = 0
-        with httpx2.Client(timeout=5) as client:
-            while not stop.is_set():
-                email = f"w{writer}n{number}-{url[-5:]}@x.test"
-                number += 1
-                try:
-                    answer = client.post(
-                        f"{url}/v1/webinar/register",
-                        data={
-                            **credentials,
-                            "id": webinar_id,
-                            "email": email,
-                            "first_name": "K",
-                            "last_name": "9",
-                        },
-                    ).json()
-                except httpx2.TransportError:
-                    continue  # not acknowledged: it may or may not have happened
-                if "registrant_id" in answer:
-                    with lock:
-                        acked.append(answer["registrant_id"])
-
     try:
-        for phase in range(2):
-            stop = threading.Event()
-            writers = [threading.Thread(target=write, args=(n, url, stop)) for n in range(3)]
-            for thread in writers:
-                thread.start()
-            grown(acked, 150 * (phase + 1))
-            if phase == 0:
-                process.send_signal(signal.SIGKILL)  # mid-burst: deliveries in flight, claimed
-                process.wait(timeout=10)
-                if process.stdout is not None:
-                    process.stdout.close()
-            stop.set()
-            for thread in writers:
-                thread.join(timeout=30)
-            if phase == 0:
-                process, url, _ = start(database_url)  # claims of the dead run lapse (a lease)
+        before = Writers(url, credentials, webinar_id)
+        grown(before.acked, 150)
+        process.send_signal(signal.SIGKILL)  # mid-burst: deliveries in flight and claimed
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+        acked = before.finish()
+        process, url, _ = start(database_url)  # the dead run's claims lapse (a lease)
+        after = Writers(url, credentials, webinar_id)
+        grown(after.acked, 150)
+        acked += after.finish()
         wait_until(lambda: set(acked) <= set(registrant_ids(sink)), seconds=90)
     finally:
         process.send_signal(signal.SIGTERM)
@@ -147,17 +156,7 @@ def test_two_workers_never_send_the_same_delivery(database_url: str, sink: Webho
             lambda s: _webinar(runtime, s, int(keys["account_id"]), keys["host_id"]), writes=True
         )
         for n in range(300):  # 300 deliveries owed, none sent (no server runs)
-            runtime.run(
-                lambda s, n=n: registration.register(
-                    s,
-                    find_webinar(s, webinar, account_id=None),
-                    Attendee(email=f"p{n}@x.test", first_name="P", last_name=str(n)),
-                    occurrence_ids=(),
-                    issuer=runtime.context.issuer,
-                    now=runtime.context.clock.now(),
-                ),
-                writes=True,
-            )
+            runtime.run(partial(_register, runtime, webinar, n), writes=True)
     finally:
         runtime.engine.dispose()
     command = [*PODIUM, "webhook", "send-pending", "--database-url", database_url]
@@ -173,6 +172,17 @@ def test_two_workers_never_send_the_same_delivery(database_url: str, sink: Webho
     assert [worker.returncode for worker in workers] == [0, 0]
     totals = sorted(int(out.split()[1].rstrip(",")) for out, _ in reports)
     assert sum(totals) == 300, reports
+
+
+def _register(runtime: Runtime, webinar_id: int, n: int, session: Session) -> None:
+    registration.register(
+        session,
+        find_webinar(session, webinar_id, account_id=None),
+        Attendee(email=f"p{n}@x.test", first_name="P", last_name=str(n)),
+        occurrence_ids=(),
+        issuer=runtime.context.issuer,
+        now=runtime.context.clock.now(),
+    )
 
 
 def _webinar(runtime: Runtime, session: Session, account_id: int, host_id: str) -> int:

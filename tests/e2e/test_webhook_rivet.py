@@ -56,7 +56,8 @@ class Rivet:
             self.lines.put(json.loads(line))
 
     def events(self, count: int, timeout: float = 20) -> list[dict[str, Any]]:
-        found, deadline = [], time.monotonic() + timeout
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
         while len(found) < count:
             found.append(self.lines.get(timeout=max(deadline - time.monotonic(), 0.01)))
         return found

@@ -273,15 +273,15 @@ def test_deliveries_are_listed_newest_first(
 @pytest.fixture
 def production(
     settings: Settings, connection: Connection, clock: FixedClock
-) -> Iterator[TestClient]:
+) -> Iterator[tuple[TestClient, AccountKeys]]:
     """Not a sandbox: webhooks may not reach loopback or private addresses."""
     runtime = Runtime.build(
         replace(settings, admin_token=TOKEN), clock=clock, ids=Ids.seeded(7), bind=connection
     )
-    make_account(runtime, "Acme", "host@acme.test")
+    acme = make_account(runtime, "Acme", "host@acme.test")
     app = create_app(runtime.settings, runtime)
     with TestClient(app, raise_server_exceptions=False, headers=BEARER) as client:
-        yield client
+        yield client, acme
 
 
 @pytest.mark.parametrize(
@@ -298,11 +298,10 @@ def production(
     ],
 )
 def test_loopback_private_and_link_local_addresses_are_refused_at_once(
-    production: TestClient, url: str, message: str, session: Session
+    production: tuple[TestClient, AccountKeys], url: str, message: str, session: Session
 ) -> None:
-    response = production.post(
-        "/podium/api/accounts/1/webhooks", json={"url": url, "secret_token": SECRET}
-    )
+    client, acme = production
+    response = client.post(hooks(acme), json={"url": url, "secret_token": SECRET})
 
     assert (response.status_code, response.json()) == (
         400,

@@ -59,7 +59,7 @@ def owed(session: Session, subscription_pk: int | None = None) -> list[dict[str,
     rows = session.execute(query).scalars().all()
     for row in rows:
         assert row.body == serialise(json.loads(row.body))  # compact, non-ASCII as is
-        assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, row.event_at)
+        assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, NOW)  # due now
     return [json.loads(row.body) for row in rows]
 
 

@@ -159,6 +159,20 @@ def webhook_remove(account_id: int, webhook_id: str, database_url: str | None) -
     click.echo(f"removed {webhook_id}")
 
 
+@webhook.command("work")
+@database_option
+def webhook_work(database_url: str | None) -> None:
+    """Deliver webhooks until standard input closes (each line read wakes it); what `podium
+    serve` runs beside itself (PODIUM_WEBHOOK_WORKER=process)."""
+    from podium.web.webhook_process import work_until_stdin_closes
+
+    runtime = _runtime(database_url)
+    try:
+        asyncio.run(work_until_stdin_closes(runtime))
+    finally:
+        runtime.engine.dispose()
+
+
 @webhook.command("send-pending")
 @database_option
 def webhook_send_pending(database_url: str | None) -> None:

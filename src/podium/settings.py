@@ -32,6 +32,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "PODIUM_MAIL_RETRY_SECONDS": ("mail_retry_seconds", int),
     "PODIUM_SQLITE_SYNCHRONOUS": ("sqlite_synchronous", str.upper),
     "PODIUM_WEBHOOK_ALLOW_PRIVATE": ("webhook_allow_private", _flag),
+    "PODIUM_WEBHOOK_WORKER": ("webhook_worker", str.lower),
 }
 
 
@@ -58,6 +59,7 @@ class Settings:
     mail_from: str = "podium@podium.invalid"  # sender of every e-mail
     mail_retry_seconds: int = 30  # first retry delay; doubles each failure (at most 6 h)
     webhook_allow_private: bool = False  # webhooks to loopback/private addresses (sandbox: yes)
+    webhook_worker: str = "process"  # process | inline | off (web/webhook_process.py)
 
     @property
     def webhooks_may_reach_private(self) -> bool:

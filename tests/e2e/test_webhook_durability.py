@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -66,6 +67,20 @@ def subscribe(database_url: str, account_id: object, sink: WebhookSink) -> str:
     )
     assert added.returncode == 0, added.stderr
     return added.stdout.split()[0]
+
+
+def delivery_processes(database_url: str) -> list[int]:
+    """`podium webhook work` processes of this database (a server runs one beside itself)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:  # gone, or not a process
+            continue
+        if b"work" in command and f"PODIUM_DATABASE_URL={database_url}".encode() in environ:
+            found.append(int(entry.name))
+    return found
 
 
 def registrant_ids(sink: WebhookSink) -> Counter[str]:
@@ -126,10 +141,12 @@ def test_a_sigkill_mid_burst_loses_no_event(database_url: str, sink: WebhookSink
     try:
         before = Writers(url, credentials, webinar_id)
         grown(before.acked, 150)
+        [worker] = delivery_processes(database_url)
         process.send_signal(signal.SIGKILL)  # mid-burst: deliveries in flight and claimed
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+        wait_until(lambda: worker not in delivery_processes(database_url))  # its pipe closed
         acked = before.finish()
         process, url, _ = start(database_url)  # the dead run's claims lapse (a lease)
         after = Writers(url, credentials, webinar_id)
@@ -142,6 +159,7 @@ def test_a_sigkill_mid_burst_loses_no_event(database_url: str, sink: WebhookSink
         if process.stdout is not None:
             process.stdout.close()
 
+    wait_until(lambda: not delivery_processes(database_url))
     assert not set(acked) - set(registrant_ids(sink))
     assert len(acked) >= 300
 

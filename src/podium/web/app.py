@@ -31,11 +31,11 @@ from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
 from podium.web.webhook_admin import WebhookAdmin
-from podium.web.webhook_worker import WebhookWorker
+from podium.web.webhook_process import Webhooks, webhooks_for
 
 
 def background(
-    runtime: Runtime, hub: LiveHub, webhooks: WebhookWorker
+    runtime: Runtime, hub: LiveHub, webhooks: Webhooks
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker,
     the webhook worker."""
@@ -89,7 +89,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     pages = Pages(runtime)
     api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
     admin = Admin(runtime, journal, faults, frozenset(ACTIONS))
-    webhooks = WebhookWorker(runtime, faults)
+    webhooks = webhooks_for(runtime, faults)
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [

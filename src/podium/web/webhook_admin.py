@@ -30,7 +30,7 @@ from podium.services import webhook_outbox, webhook_subscriptions
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.web.forms import read_body
 from podium.web.runtime import Runtime
-from podium.web.webhook_worker import WebhookWorker
+from podium.web.webhook_process import Webhooks
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 MAX_BODY = 16 * 1024
@@ -45,7 +45,7 @@ def account_number(text: str) -> int:
 
 
 async def add_subscription(
-    runtime: Runtime, worker: WebhookWorker, account_id: int, new: NewSubscription
+    runtime: Runtime, worker: Webhooks, account_id: int, new: NewSubscription
 ) -> dict[str, Any]:
     """Check the address, validate the endpoint, then save it (what POST and the CLI do)."""
     runtime.run(lambda s: webhook_subscriptions.check_room(s, account_id), writes=False)
@@ -72,7 +72,7 @@ async def add_subscription(
 
 
 class WebhookAdmin:
-    def __init__(self, runtime: Runtime, worker: WebhookWorker) -> None:
+    def __init__(self, runtime: Runtime, worker: Webhooks) -> None:
         self.runtime = runtime
         self.worker = worker
 

@@ -45,10 +45,11 @@ from podium.web.webhook_client import Answer, WebhookClient, request_headers
 
 log = logging.getLogger("podium.webhooks")
 LANE_CONCURRENCY = 8
-LANE_CLAIMED = 4 * LANE_CONCURRENCY  # claimed and waiting, per lane
+LANE_CLAIMED = 8 * LANE_CONCURRENCY  # claimed and waiting, per lane
 POOL_SIZE = 64
 LEASE = timedelta(seconds=15)
 POLL_SECONDS = 0.25
+MIN_ROUND_SECONDS = 0.02
 RECORD_BATCH = 200
 
 
@@ -96,6 +97,7 @@ class WebhookWorker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._main: asyncio.Task[None] | None = None
         self._renewed_at = time.monotonic()
+        self._stopping = False
         self.last_round_at: float | None = None  # time.monotonic() of the last round
         self.report = Counter({"sent": 0, "pending": 0, "failed": 0})  # attempts' outcomes
 
@@ -103,10 +105,15 @@ class WebhookWorker:
 
     def heard(self, events: Sequence[Event]) -> None:
         """A live consumer: committed events may have written deliveries (any thread)."""
-        loop, wake = self._loop, self._wake
-        if loop is not None and wake is not None and any(type(e) in EVENT_NAMES for e in events):
+        loop = self._loop
+        if loop is not None and any(type(event) in EVENT_NAMES for event in events):
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(wake.set)
+                loop.call_soon_threadsafe(self.wake)
+
+    def wake(self) -> None:
+        """Look for work now, not at the next poll (on the worker's loop)."""
+        if self._wake is not None:
+            self._wake.set()
 
     async def start(self) -> None:
         """Deliver in the background (not on a runtime bound to a test's connection)."""
@@ -117,6 +124,7 @@ class WebhookWorker:
         self._main = asyncio.create_task(self._forever(), name="podium-webhooks")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._main is not None:
             self._main.cancel()
             await asyncio.gather(self._main, return_exceptions=True)
@@ -146,78 +154,98 @@ class WebhookWorker:
         }
 
     async def _forever(self) -> None:
-        wake = self._wake or asyncio.Event()
-        while True:
-            wake.clear()
-            try:
-                await self.round()
-            except (SQLAlchemyError, StorageUnavailable):  # the database is away: later
-                log.exception("webhook round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), self.poll_seconds)
+        while not self._stopping:
+            await self._cycle()
+
+    async def _cycle(self) -> int:
+        """A round, then a wait for a wake (a commit, a lane running low) or the poll; rounds
+        are at least MIN_ROUND_SECONDS apart, so claims and outcomes go in batches."""
+        wake = self._wake = self._wake or asyncio.Event()
+        wake.clear()
+        began = time.monotonic()
+        claimed = 0
+        try:
+            claimed = await self.round()
+        except (SQLAlchemyError, StorageUnavailable):  # the database is away: later
+            log.exception("webhook round failed")
+        with contextlib.suppress(TimeoutError):  # not wait_for: it can swallow a cancel
+            async with asyncio.timeout(self.poll_seconds):
+                await wake.wait()
+        rest = MIN_ROUND_SECONDS - (time.monotonic() - began)
+        if rest > 0:
+            await asyncio.sleep(rest)
+        return claimed
 
     async def run_until_idle(self) -> None:
         """Send what is due (retries and re-validations included) until nothing is left
         that is due now; what `podium webhook send-pending` does."""
-        while True:
-            claimed = await self.round()
-            if self._tasks:
-                await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
-            elif not claimed:
-                self._safely(self._flush)
-                return
+        while await self._cycle() or self._tasks:
+            pass
+        self._safely(self._flush)
 
     # -- a round ---------------------------------------------------------------------------
 
     async def round(self) -> int:
-        """Validations due, then claims for every lane with room; how many were claimed."""
+        """Validations due; then, in one transaction, the outcomes so far written, leases
+        renewed, and claims for every lane with room; how many were claimed."""
         self.last_round_at = time.monotonic()
         self._start_validations()
         now, real_now = self.clock.now(), self.real_clock.now()
-        due = self.runtime.run(
-            lambda s: outbox.due_lanes(s, now=now, real_now=real_now), writes=False
-        )
+        done, self._outcomes = self._outcomes, []
+        renew = self._leases_due()
+        try:
+            taken = self.runtime.run(
+                partial(self._exchange, done, renew, now, real_now), writes=True
+            )
+        except (SQLAlchemyError, StorageUnavailable):
+            self._outcomes = done + self._outcomes  # written next time
+            raise
+        self._settled(done)
         claimed = 0
-        for pk, public_id, count in due:
-            lane = self.lanes.get(pk)
-            if lane is None or lane.subscription_id != public_id:  # new (or a reused pk)
-                lane = self._open_lane(pk)
-            room = min(count, LANE_CLAIMED - lane.claimed)
-            if room <= 0:
-                continue
-            taken = self.runtime.run(partial(self._claim, pk, room, now, real_now), writes=True)
-            claimed += len(taken)
-            self.holding.update(item.id for item in taken)
-            lane.waiting.extend(taken)
+        for lane, items in taken:
+            claimed += len(items)
+            self.holding.update(item.id for item in items)
+            lane.waiting.extend(items)
             self._dispatch(lane)
-        self._keep_leases()
-        self._safely(self._flush)
         return claimed
 
-    def _claim(
-        self, pk: int, room: int, now: datetime, real_now: datetime, session: Session
-    ) -> list[outbox.Claimed]:
-        return outbox.claim(
-            session,
-            pk,
-            limit=room,
-            now=now,
-            real_now=real_now,
-            lease_until=real_now + LEASE,
-            token=self.token,
-            holding=frozenset(self.holding),
-        )
+    def _exchange(
+        self,
+        done: list[outbox.Attempt],
+        renew: bool,
+        now: datetime,
+        real_now: datetime,
+        session: Session,
+    ) -> list[tuple[Lane, list[outbox.Claimed]]]:
+        outbox.record(session, done, token=self.token)
+        if renew:
+            held = [item for item in self.holding if item not in {a.delivery_id for a in done}]
+            outbox.renew(session, held, token=self.token, lease_until=real_now + LEASE)
+        taken = []
+        for pk, public_id, count in outbox.due_lanes(session, now=now, real_now=real_now):
+            lane = self.lanes.get(pk)
+            if lane is None or lane.subscription_id != public_id:  # new (or a reused pk)
+                lane = self.lanes[pk] = self._lane(session, pk)
+            room = min(count, LANE_CLAIMED - lane.claimed)
+            if room > 0:
+                items = outbox.claim(
+                    session,
+                    pk,
+                    limit=room,
+                    now=now,
+                    real_now=real_now,
+                    lease_until=real_now + LEASE,
+                    token=self.token,
+                    holding=frozenset(self.holding),
+                )
+                taken.append((lane, items))
+        return taken
 
-    def _open_lane(self, pk: int) -> Lane:
+    def _lane(self, session: Session, pk: int) -> Lane:
+        found = session.get_one(WebhookSubscription, pk)
         key = self.runtime.context.issuer.key
-
-        def work(session: Session) -> Lane:
-            found = session.get_one(WebhookSubscription, pk)
-            secret = subscriptions.open_secret(key, found.subscription_id, found.secret_token)
-            return Lane(pk, found.subscription_id, found.url, secret)
-
-        lane = self.lanes[pk] = self.runtime.run(work, writes=False)
-        return lane
+        secret = subscriptions.open_secret(key, found.subscription_id, found.secret_token)
+        return Lane(pk, found.subscription_id, found.url, secret)
 
     def _dispatch(self, lane: Lane) -> None:
         while lane.waiting and lane.in_flight < LANE_CONCURRENCY:
@@ -253,6 +281,8 @@ class WebhookWorker:
             self._dispatch(lane)
             if len(self._outcomes) >= RECORD_BATCH:
                 self._safely(self._flush)
+            if lane.claimed <= LANE_CLAIMED // 2 and self._wake is not None:
+                self._wake.set()  # claim more for this lane without waiting for the poll
 
     async def _attempt(
         self, lane: Lane, item: outbox.Claimed, rule: WebhookFaultRule | None
@@ -300,6 +330,9 @@ class WebhookWorker:
     def _flush(self, session: Session) -> None:
         done, self._outcomes = self._outcomes, []
         outbox.record(session, done, token=self.token)
+        self._settled(done)
+
+    def _settled(self, done: list[outbox.Attempt]) -> None:
         self.holding.difference_update(attempt.delivery_id for attempt in done)
         for attempt in done:
             self.report[str(outbox.settle(attempt)["status"])] += 1
@@ -310,13 +343,12 @@ class WebhookWorker:
         except (SQLAlchemyError, StorageUnavailable):
             log.exception("webhook outbox write failed")
 
-    def _keep_leases(self) -> None:
-        """Renew the leases of what this worker holds, well before they run out."""
-        if time.monotonic() - self._renewed_at < LEASE.total_seconds() / 3 or not self.holding:
-            return
+    def _leases_due(self) -> bool:
+        """Time to renew the leases of what this worker holds (well before they run out)."""
+        if not self.holding or time.monotonic() - self._renewed_at < LEASE.total_seconds() / 3:
+            return False
         self._renewed_at = time.monotonic()
-        held, until = list(self.holding), self.real_clock.now() + LEASE
-        self._safely(lambda s: outbox.renew(s, held, token=self.token, lease_until=until))
+        return True
 
     # -- URL validation every 72 hours ------------------------------------------------------
 

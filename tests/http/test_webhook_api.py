@@ -314,3 +314,61 @@ def test_loopback_private_and_link_local_addresses_are_refused_at_once(
         },
     )
     assert session.execute(select(WebhookSubscription)).scalars().all() == []
+
+
+def test_webhook_fault_rules_through_the_api(admin: TestClient) -> None:
+    added = admin.post(
+        "/podium/api/faults", json={"webhook": "webinar.created", "duplicate": 2, "count": 1}
+    )
+    refusals = [
+        admin.post("/podium/api/faults", json=rule).json()["error"]["message"]
+        for rule in (
+            {"webhook": "meeting.created", "drop": True},
+            {"webhook": "*"},
+            {"webhook": "*", "action": "webinar/get", "drop": True},
+            {"webhook": "*", "fail_status": 200},
+        )
+    ]
+
+    assert (added.status_code, added.json()) == (
+        201,
+        {
+            "id": added.json()["id"],
+            "webhook": "webinar.created",
+            "delay_ms": 0,
+            "duplicate": 2,
+            "drop": False,
+            "reorder_ms": 0,
+            "bad_signature": False,
+            "fail_status": None,
+            "probability": 1.0,
+            "count": 1,
+            "fired": 0,
+        },
+    )
+    assert refusals == [
+        'Invalid parameter: webhook. An event such as "webinar.registration_created", or "*".',
+        "Invalid parameter: fault. Give delay_ms, duplicate, drop, reorder_ms, bad_signature or fail_status.",
+        "Invalid parameter: action. Not a webhook fault setting.",
+        "Invalid parameter: fail_status. A whole number from 300 to 599.",
+    ]
+    assert [rule["id"] for rule in admin.get("/podium/api/faults").json()["faults"]] == [
+        added.json()["id"]
+    ]
+
+
+def test_the_workers_status_for_readiness(
+    admin: TestClient, production: tuple[TestClient, AccountKeys]
+) -> None:
+    inline = admin.app.state.webhooks.status()  # type: ignore[attr-defined]
+    beside = production[0].app.state.webhooks.status()  # type: ignore[attr-defined]
+
+    # Neither runs on a runtime bound to a test's connection.
+    assert inline == {
+        "alive": False,
+        "seconds_since_round": None,
+        "backlog": 0,
+        "holding": 0,
+        "in_flight": 0,
+    }
+    assert beside == {"alive": False, "pid": None, "restarts": 0, "backlog": 0}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import random
 import secrets
-import uuid
 from collections.abc import Callable
 
 RandomBytes = Callable[[int], bytes]
@@ -59,7 +58,8 @@ class Ids:
         raw = bytearray(self._random_bytes(16))
         raw[6] = (raw[6] & 0x0F) | 0x40
         raw[8] = (raw[8] & 0x3F) | 0x80
-        return str(uuid.UUID(bytes=bytes(raw)))
+        text = raw.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def secret_key(self) -> bytes:
         return self._random_bytes(32)

@@ -1,5 +1,8 @@
 """`make bench-webhooks`: the webhook targets of issue 17, on SQLite (synchronous=FULL).
 
+0. CPU on the hot path: the v1 registration's work (`register_new` and its durable consumers,
+   in groups of 32 as group commit runs them) in one process, with and without one
+   subscription: what the webhook outbox costs a registration, free of the machine's noise.
 1. Burst: `webinar/register` at 1,000/s for 10 s (open loop, bench/burst.py) against `podium
    serve`, one subscription to a local receiver (bench/webhook_receiver.py, verifying every
    signature): every acknowledged registration's webhook must arrive; lag = arrival at the
@@ -23,6 +26,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -151,12 +156,50 @@ def drain(database_url: str) -> None:
         time.sleep(0.25)
 
 
+def hot_path(count: int) -> tuple[float, float]:
+    """CPU µs per registration without and with one subscription (process time, best of 3)."""
+    from podium.services import webhook_subscriptions
+    from podium.services.registration import Attendee, register_new, registration_target
+    from podium.services.webhook_subscriptions import NewSubscription
+
+    database_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='podium-hot-')) / 'h.sqlite3'}"
+    migrate.upgrade(database_url)
+    runtime = Runtime.build(Settings(database_url=database_url, sqlite_synchronous="OFF"))
+    context = runtime.context
+    people = {name: make_account(database_url, name) for name in ("plain", "hooked")}
+    runtime.run(lambda s: webhook_subscriptions.create(
+        s, people["hooked"].account_id,
+        NewSubscription("https://h.test/z", "k", ("webinar.registration_created",)),
+        key=context.issuer.key, ids=context.issuer.ids, now=context.clock.now()), writes=True)
+
+    def one(account: Account, email: str, session: Any) -> None:
+        keys = dict(item.split("=", 1) for item in account.form.split("&"))
+        target = registration_target(session.connection(), api_key=keys["api_key"],
+                                     webinar_id=int(keys["id"]), email=email)
+        register_new(session, target, Attendee(email=email, first_name="Zoë", last_name="N"),
+                     issuer=context.issuer, now=context.clock.now())
+
+    def cost(name: str, tag: str) -> float:
+        began = time.process_time()
+        for start in range(0, count, 32):
+            runtime.run_together([partial(one, people[name], f"{tag}{n}@x.test")
+                                  for n in range(start, min(count, start + 32))])
+        return (time.process_time() - began) / count * 1e6
+
+    try:
+        runs = [(cost("plain", f"p{r}-"), cost("hooked", f"h{r}-")) for r in range(3)]
+    finally:
+        runtime.engine.dispose()
+    return min(p for p, _ in runs), min(h for _, h in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--wrk-seconds", type=int, default=15)
     args = parser.parse_args()
+    plain_us, hooked_us = hot_path(4000)
     database_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='podium-hooks-')) / 'p.sqlite3'}"
     migrate.upgrade(database_url)
     plain, hooked, alone, beside_dead = (
@@ -197,6 +240,8 @@ def main() -> None:
         shown = ", ".join(f"{load.rps:,.0f}" for load in loads[name])
         print(f"| {name} a subscription | {shown} | {statistics.mean(l.rps for l in loads[name]):,.0f} |")
     print()
+    print(f"- hot path CPU per registration: {plain_us:.0f} µs without, {hooked_us:.0f} µs with "
+          f"one subscription ({plain_us / hooked_us:.2f}x)")
     print(f"- burst: {one.delivered:,} of {one.acked:,} delivered, median lag {one.median_lag:.3f} s "
           "(target: none lost, < 1 s)")
     print(f"- throughput with a subscription: {within / without:.2f}x without (target >= 0.8)")

@@ -13,6 +13,7 @@ import pytest
 
 from podium.errors import WebhookUrlRefused
 from podium.web.webhook_client import READ_LIMIT, Answer, WebhookClient
+from tests.mail_sink import run_async  # the main thread may run Playwright's loop
 
 pytestmark = pytest.mark.e2e
 T = TypeVar("T")
@@ -57,7 +58,7 @@ def test_loopback_is_refused_on_the_address_connected_to(host: str) -> None:
         finally:
             await client.close()
 
-    answer, received = asyncio.run(with_server(b"HTTP/1.1 200 OK\r\n\r\n", work))
+    answer, received = run_async(lambda: with_server(b"HTTP/1.1 200 OK\r\n\r\n", work))
 
     assert (answer.status, answer.final) == (None, True)
     assert answer.error.startswith("refused: ")
@@ -70,7 +71,7 @@ def test_check_address_refuses_a_name_that_resolves_to_loopback() -> None:
         await WebhookClient(allow_private=False).check_address("http://localhost/hook")
 
     with pytest.raises(WebhookUrlRefused, match=r"localhost \(127\.0\.0\.1\) is a loopback"):
-        asyncio.run(check())
+        run_async(check)
 
 
 def test_a_redirect_is_not_followed_and_a_long_answer_is_cut() -> None:
@@ -90,7 +91,7 @@ def test_a_redirect_is_not_followed_and_a_long_answer_is_cut() -> None:
 
         return await with_server(answer, work)
 
-    moved, long = asyncio.run(run(redirect)), asyncio.run(run(huge))
+    moved, long = run_async(lambda: run(redirect)), run_async(lambda: run(huge))
 
     assert (moved.status, moved.body) == (302, b"")
     assert (long.status, len(long.body)) == (500, READ_LIMIT)
@@ -104,7 +105,7 @@ def test_no_answer_in_time_is_a_transport_failure() -> None:
         finally:
             await client.close()
 
-    answer, requests = asyncio.run(with_server(b"", work, silent=True))
+    answer, requests = run_async(lambda: with_server(b"", work, silent=True))
 
     assert (answer.status, answer.error, answer.final) == (
         None,

@@ -17,11 +17,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -33,6 +31,9 @@ from podium.services.accounts import get_account
 from podium.services.webhook_payloads import EVENTS
 from podium.text import has_control
 from podium.timestamps import format_timestamp
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAX_PER_ACCOUNT = 20
 VALIDATION_INTERVAL = timedelta(hours=72)
@@ -113,6 +114,8 @@ def parse_events(value: object) -> tuple[str, ...]:
 
 
 def _cipher(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # loaded when first used
+
     return AESGCM(hmac.new(key, b"webhook-secret-token", hashlib.sha256).digest())
 
 
@@ -123,6 +126,8 @@ def seal_secret(key: bytes, subscription_id: str, secret: str, nonce: bytes) -> 
 
 def open_secret(key: bytes, subscription_id: str, sealed: bytes) -> str:
     """The secret token; ValueError when it was sealed under another key or altered."""
+    from cryptography.exceptions import InvalidTag
+
     nonce, box = bytes(sealed[:NONCE_BYTES]), bytes(sealed[NONCE_BYTES:])
     try:
         return _cipher(key).decrypt(nonce, box, subscription_id.encode()).decode()
@@ -176,6 +181,14 @@ def check_room(session: Session, account_id: int) -> None:
     ).scalar_one()
     if live >= MAX_PER_ACCOUNT:
         raise Conflict(reason=f"An account has at most {MAX_PER_ACCOUNT} webhook subscriptions.")
+
+
+def exist(session: Session) -> bool:
+    """Any live subscription at all (whether a delivery worker is needed)."""
+    found = session.execute(
+        select(WebhookSubscription.id).where(WebhookSubscription.deleted_at.is_(None)).limit(1)
+    ).first()
+    return found is not None
 
 
 def find(session: Session, account_id: int, subscription_id: str) -> WebhookSubscription:

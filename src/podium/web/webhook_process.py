@@ -1,10 +1,11 @@
 """Where the webhook worker runs, chosen when the app is built (PODIUM_WEBHOOK_WORKER):
 
 - "process" (the default of `podium serve`): `podium webhook work`, a process of its own
-  beside the server, so sending never takes the request path's CPU (bench/README.md: in the
-  server's process, a subscription cost registrations ~30 % of their throughput). The server
-  wakes it through its stdin after each commit that owes webhooks; it exits when that pipe
-  closes (the server stopped, or died); the server starts it again if it dies.
+  beside the server, so sending never takes the request path's CPU (docs/webhooks.md). It
+  runs while the instance has subscriptions (checked every second: an instance without
+  webhooks never starts it). The server wakes it through its stdin after each commit that
+  owes webhooks; it exits when that pipe closes (the server stopped, or died); the server
+  starts it again if it dies.
 - "inline": in the server's event loop (web/webhook_worker.py). A sandbox always runs it so:
   its virtual clock and fault rules live in the server's process.
 - "off": nothing sends; run `podium webhook send-pending` from cron, or `podium webhook work`
@@ -23,15 +24,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from podium.events import Event
-from podium.services import webhook_outbox
+from podium.services import webhook_outbox, webhook_subscriptions
 from podium.services.webhook_payloads import EVENT_NAMES
 from podium.web.faults import Faults
 from podium.web.runtime import Runtime
-from podium.web.webhook_client import WebhookClient
 from podium.web.webhook_worker import WebhookWorker
+
+if TYPE_CHECKING:
+    from podium.web.webhook_client import WebhookClient
 
 log = logging.getLogger("podium.webhooks")
 SUPERVISE_SECONDS = 1.0
@@ -40,7 +43,8 @@ SUPERVISE_SECONDS = 1.0
 class Webhooks(Protocol):
     """What the app holds: validation for the management API, a life, a status."""
 
-    client: WebhookClient
+    @property
+    def client(self) -> WebhookClient: ...
 
     async def validate(self, url: str, secret_token: str) -> str | None: ...
 
@@ -51,8 +55,13 @@ class Webhooks(Protocol):
     def status(self) -> dict[str, Any]: ...
 
 
+MODES = ("process", "inline", "off")
+
+
 def webhooks_for(runtime: Runtime, faults: Faults) -> Webhooks:
     mode = "inline" if runtime.settings.sandbox else runtime.settings.webhook_worker
+    if mode not in MODES:
+        raise ValueError(f"PODIUM_WEBHOOK_WORKER is one of {', '.join(MODES)}, not {mode!r}")
     worker = WebhookWorker(runtime, faults)
     if mode == "inline":
         return worker
@@ -65,11 +74,14 @@ class DeliveryProcess:
     def __init__(self, runtime: Runtime, local: WebhookWorker, *, running: bool) -> None:
         self.runtime = runtime
         self.local = local  # validates endpoints for the management API; never delivers
-        self.client = local.client
         self.running = running and runtime.background
         self.process: subprocess.Popen[bytes] | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self.restarts = 0
+
+    @property
+    def client(self) -> WebhookClient:
+        return self.local.client
 
     async def validate(self, url: str, secret_token: str) -> str | None:
         return await self.local.validate(url, secret_token)
@@ -86,7 +98,10 @@ class DeliveryProcess:
         if settings.secret_key is not None:
             env["PODIUM_SECRET_KEY"] = settings.secret_key
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "podium", "webhook", "work"], stdin=subprocess.PIPE, env=env
+            [sys.executable, "-m", "podium", "webhook", "work"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # it says nothing there; its log goes to stderr
+            env=env,
         )
         if self.process.stdin is not None:
             os.set_blocking(self.process.stdin.fileno(), False)
@@ -103,19 +118,25 @@ class DeliveryProcess:
     async def start(self) -> None:
         if not self.running:
             return
-        self._spawn()
         self.runtime.subscribe(self.heard)
+        self._supervise_once()
         self._supervisor = asyncio.create_task(self._supervise(), name="podium-webhooks")
 
     async def _supervise(self) -> None:
         while True:
             await asyncio.sleep(SUPERVISE_SECONDS)
-            if self.process is not None and self.process.poll() is not None:
-                log.error(
-                    "the webhook worker exited (%s); starting it again", self.process.returncode
-                )
-                self.restarts += 1
+            self._supervise_once()
+
+    def _supervise_once(self) -> None:
+        """Start the worker once there are subscriptions; again if it died."""
+        process = self.process
+        if process is None:
+            if self.runtime.run(webhook_subscriptions.exist, writes=False):
                 self._spawn()
+        elif process.poll() is not None:
+            log.error("the webhook worker exited (%s); starting it again", process.returncode)
+            self.restarts += 1
+            self._spawn()
 
     async def stop(self) -> None:
         if self._supervisor is not None:
@@ -131,7 +152,7 @@ class DeliveryProcess:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        await self.local.client.close()
+        await self.local.stop()
 
     def status(self) -> dict[str, Any]:
         """Liveness and backlog: the worker process runs, and what is owed."""

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -41,7 +41,9 @@ from podium.services.tokens import personal_token
 from podium.services.webhook_payloads import EVENT_NAMES, URL_VALIDATION, with_join_url
 from podium.web.faults import Faults, WebhookFaultRule
 from podium.web.runtime import Runtime
-from podium.web.webhook_client import Answer, WebhookClient, request_headers
+
+if TYPE_CHECKING:  # aiohttp loads when the first request goes out (startup stays quick)
+    from podium.web.webhook_client import Answer, WebhookClient
 
 log = logging.getLogger("podium.webhooks")
 LANE_CONCURRENCY = 8
@@ -82,9 +84,7 @@ class WebhookWorker:
         self.faults = faults
         self.clock = runtime.context.clock
         self.real_clock = SystemClock()
-        self.client = client or WebhookClient(
-            allow_private=runtime.settings.webhooks_may_reach_private
-        )
+        self._client = client
         self.poll_seconds = poll_seconds
         self.token = secrets.token_hex(16)
         self.lanes: dict[int, Lane] = {}
@@ -135,7 +135,17 @@ class WebhookWorker:
         unsent = list(self.holding)
         self._safely(lambda s: outbox.release(s, unsent, token=self.token))
         self.holding.clear()
-        await self.client.close()
+        if self._client is not None:
+            await self._client.close()
+
+    @property
+    def client(self) -> WebhookClient:
+        if self._client is None:
+            from podium.web.webhook_client import WebhookClient
+
+            allowed = self.runtime.settings.webhooks_may_reach_private
+            self._client = WebhookClient(allow_private=allowed)
+        return self._client
 
     @property
     def alive(self) -> bool:
@@ -225,7 +235,10 @@ class WebhookWorker:
         for pk, public_id, count in outbox.due_lanes(session, now=now, real_now=real_now):
             lane = self.lanes.get(pk)
             if lane is None or lane.subscription_id != public_id:  # new (or a reused pk)
-                lane = self.lanes[pk] = self._lane(session, pk)
+                lane = self._lane(session, pk)
+                if lane is None:
+                    continue
+                self.lanes[pk] = lane
             room = min(count, LANE_CLAIMED - lane.claimed)
             if room > 0:
                 items = outbox.claim(
@@ -241,10 +254,14 @@ class WebhookWorker:
                 taken.append((lane, items))
         return taken
 
-    def _lane(self, session: Session, pk: int) -> Lane:
+    def _lane(self, session: Session, pk: int) -> Lane | None:
         found = session.get_one(WebhookSubscription, pk)
         key = self.runtime.context.issuer.key
-        secret = subscriptions.open_secret(key, found.subscription_id, found.secret_token)
+        try:
+            secret = subscriptions.open_secret(key, found.subscription_id, found.secret_token)
+        except ValueError:  # sealed under another instance key: its deliveries wait
+            log.exception("webhook %s: its secret token cannot be decrypted", found.subscription_id)
+            return None
         return Lane(pk, found.subscription_id, found.url, secret)
 
     def _dispatch(self, lane: Lane) -> None:
@@ -287,6 +304,8 @@ class WebhookWorker:
     async def _attempt(
         self, lane: Lane, item: outbox.Claimed, rule: WebhookFaultRule | None
     ) -> outbox.Attempt:
+        from podium.web.webhook_client import Answer, request_headers
+
         now = self.clock.now()
 
         def attempt(answer: Answer) -> outbox.Attempt:
@@ -380,6 +399,8 @@ class WebhookWorker:
 
     async def validate(self, url: str, secret_token: str) -> str | None:
         """Zoom's challenge to `url` (sandbox faults apply): None, or what went wrong."""
+        from podium.web.webhook_client import Answer
+
         ids, now = self.runtime.context.issuer.ids, self.clock.now()
         plain_token = ids.token()
         rule = self.faults.pick_webhook(URL_VALIDATION) if self.faults else None

@@ -21,6 +21,7 @@ from podium.db.models import WebhookDelivery, WebhookSubscription
 from podium.settings import Settings
 from podium.testing import PodiumServer, TestAccount
 from podium.web.webhook_sink import WebhookSink
+from tests.conftest import fresh_database
 from tests.webhook_check import zoom_signature_ok
 
 pytestmark = pytest.mark.e2e
@@ -28,10 +29,12 @@ TOPIC = "Café ünïcode ✓ — 日本語"
 
 
 @pytest.fixture(scope="module")
-def hub(server_database_url: str) -> Iterator[PodiumServer]:
-    """A sandbox of this module's own (its clock moves a lot)."""
-    with PodiumServer(Settings(database_url=server_database_url)) as running:
-        yield running
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
+    """A sandbox on a database of its own: another server's worker on the same outbox
+    would send these tests' deliveries without their fault rules (and its clock)."""
+    for database_url in fresh_database(tmp_path_factory):
+        with PodiumServer(Settings(database_url=database_url)) as running:
+            yield running
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from podium.db.models import WebhookDelivery, WebhookSubscription
 from podium.settings import Settings
 from podium.testing import PodiumServer
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.e2e
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
@@ -78,9 +79,12 @@ def rivet() -> Iterator[Rivet]:
 
 
 @pytest.fixture(scope="module")
-def hub(server_database_url: str) -> Iterator[PodiumServer]:
-    with PodiumServer(Settings(database_url=server_database_url)) as running:
-        yield running
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
+    """A sandbox on a database of its own: another server's worker on the same outbox
+    would send these tests' deliveries without their fault rules (and its clock)."""
+    for database_url in fresh_database(tmp_path_factory):
+        with PodiumServer(Settings(database_url=database_url)) as running:
+            yield running
 
 
 def test_rivet_validates_the_endpoint_and_verifies_every_event(

@@ -247,19 +247,22 @@ class PodiumServer:
                 sink.stop()
                 raise
             sink.subscription_id = created["id"]
+            path = f"accounts/{account_id}/webhooks/{created['id']}"
+            sink.on_stop.append(lambda: self._management("DELETE", path, None))
         return sink
 
     def _management(self, method: str, path: str, document: object) -> dict[str, Any]:
         """A call to this server's management API (open to loopback on a sandbox)."""
         request = urllib.request.Request(  # noqa: S310 - our own loopback server
             f"{self.root_url}/podium/api/{path}",
-            data=json.dumps(document).encode(),
+            data=None if document is None else json.dumps(document).encode(),
             headers={"content-type": "application/json"},
             method=method,
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-                return json.loads(answer.read())  # type: ignore[no-any-return]
+                content = answer.read()
+                return json.loads(content) if content else {}
         except urllib.error.HTTPError as error:
             raise ManagementRefused(error.code, error.read().decode(errors="replace")) from None
 

@@ -25,6 +25,7 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -94,6 +95,7 @@ class WebhookSink:
         self._thread: threading.Thread | None = None
         self.url = ""
         self.subscription_id = ""  # when PodiumServer.webhook_sink subscribed it
+        self.on_stop: list[Callable[[], object]] = []  # e.g. remove that subscription
 
     # -- what it received ------------------------------------------------------------------
 
@@ -180,6 +182,9 @@ class WebhookSink:
         return self
 
     def stop(self) -> None:
+        for callback in self.on_stop:
+            callback()
+        self.on_stop.clear()
         self._answering.set()
         if self._server is not None:
             self._server.shutdown()

@@ -265,7 +265,7 @@ class WebhookWorker:
         return Lane(pk, found.subscription_id, found.url, secret)
 
     def _dispatch(self, lane: Lane) -> None:
-        while lane.waiting and lane.in_flight < LANE_CONCURRENCY:
+        while not self._stopping and lane.waiting and lane.in_flight < LANE_CONCURRENCY:
             item = lane.waiting.popleft()
             rule = self.faults.pick_webhook(item.event) if self.faults else None
             if rule is not None and rule.reorder_ms:  # held aside: later ones overtake it

@@ -449,6 +449,42 @@ MANAGEMENT = [
     ("delete", "/faults/{rule_id}", "Remove one fault rule.", None, 200),
     (
         "post",
+        "/accounts/{account_id}/webhooks",
+        "Subscribe an endpoint to webhook events, once it passed Zoom's URL validation.",
+        obj(
+            {
+                "url": STRING,
+                "secret_token": STRING,
+                "events": {"type": "array", "items": STRING},
+            }
+        ),
+        201,
+    ),
+    ("get", "/accounts/{account_id}/webhooks", "The account's webhook subscriptions.", None, 200),
+    ("get", "/accounts/{account_id}/webhooks/{webhook_id}", "A webhook subscription.", None, 200),
+    (
+        "delete",
+        "/accounts/{account_id}/webhooks/{webhook_id}",
+        "Remove a webhook subscription.",
+        None,
+        204,
+    ),
+    (
+        "post",
+        "/accounts/{account_id}/webhooks/{webhook_id}/validate",
+        "Validate the endpoint again now.",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/accounts/{account_id}/webhooks/{webhook_id}/deliveries",
+        "The subscription's deliveries, newest first (query: limit, status).",
+        None,
+        200,
+    ),
+    (
+        "post",
         "/webinars/{webinar_id}/simulate",
         "Run simulated sessions of a webinar.",
         obj(
@@ -480,7 +516,7 @@ def management_paths() -> dict[str, Any]:
         item = paths.setdefault(f"/podium/api{path}", {"servers": [{"url": "/"}]})
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": STRING}
-            for name in ("account_id", "rule_id", "webinar_id")
+            for name in ("account_id", "rule_id", "webinar_id", "webhook_id")
             if "{" + name + "}" in path
         ]
         operation_: dict[str, Any] = {
@@ -491,11 +527,15 @@ def management_paths() -> dict[str, Any]:
             ).replace("}", ""),
             "security": [{"adminToken": []}],
             "responses": {
-                str(status): {
-                    "description": "Done.",
-                    "content": {"application/json": {"schema": ANY_OBJECT}},
-                },
-                **{str(code): error for code in (400, 401, 403, 404, 409)},
+                str(status): (
+                    {"description": "Done."}
+                    if status == 204
+                    else {
+                        "description": "Done.",
+                        "content": {"application/json": {"schema": ANY_OBJECT}},
+                    }
+                ),
+                **{str(code): error for code in (400, 401, 403, 404, 409, 422)},
             },
         }
         if parameters:

@@ -1,5 +1,5 @@
 """The `podium` command: serve and config (cli_serve.py), db upgrade, account create/set,
-user add, key rotate, export/import/backup, seed, journal, mail."""
+user add, key rotate, export/import/backup, seed, journal, mail, webhook (cli_webhooks.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from podium import __version__
 from podium.cli_serve import config, reach_database, serve
+from podium.cli_webhooks import webhook
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
 from podium.errors import NotFound, ZoomError
@@ -400,6 +401,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+podium.add_command(webhook)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,8 +43,10 @@ token endpoint's `{"reason", "error"}`).
     │   ├── ManagementDisabled     403
     │   ├── SandboxOnly            403
     │   ├── NotFound               404
-    │   └── Conflict               409
-    │       └── KeyInUse           409 another account has this api_key
+    │   ├── Conflict               409
+    │   │   └── KeyInUse           409 another account has this api_key
+    │   ├── WebhookUrlRefused      400 a webhook URL Podium will not call (scheme, address kind)
+    │   └── WebhookNotValidated    422 the endpoint failed URL validation (what it answered)
     ├── Refusal                    a person's page or live action refused; HTTP status = code
     │   ├── LinkRefused            403 a start, personal or join link that does not open
     │   ├── FormExpired            403 a page's form without its CSRF field, or from elsewhere
@@ -336,6 +338,21 @@ class KeyInUse(Conflict):
     """Another account already has this API key (a sandbox's fixed key pairs)."""
 
     message = "Another account has the api_key {api_key}."
+
+
+class WebhookUrlRefused(ManagementError):
+    """A webhook URL Podium will not send to: not http(s), or an address of a kind that is
+    not allowed (loopback, private, link-local, metadata) outside a sandbox."""
+
+    code = 400
+    message = "Webhook URL refused: {reason}"
+
+
+class WebhookNotValidated(ManagementError):
+    """The endpoint did not answer the `endpoint.url_validation` challenge as Zoom expects."""
+
+    code = 422
+    message = "The endpoint did not pass URL validation: {reason}"
 
 
 class Refusal(ZoomError):

@@ -167,6 +167,7 @@ class WebinarStarted(WebinarEvent):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WebinarEnded(WebinarEvent):
     instance_uuid: str | None  # None: ended without a session having run
+    started_at: datetime | None = None  # when that session started
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -209,12 +210,14 @@ class PanelistAdded(WebinarEvent):
 class ParticipantJoined(WebinarEvent):
     instance_uuid: str
     participant: ParticipantFacts
+    started_at: datetime | None = None  # when the session started
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParticipantLeft(WebinarEvent):
     instance_uuid: str
     participant: ParticipantFacts
+    started_at: datetime | None = None  # when the session started
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

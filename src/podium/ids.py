@@ -53,5 +53,13 @@ class Ids:
         """A URL token (zak, tk) or nonce carrying 128 random bits."""
         return _urlsafe(self._random_bytes(16))
 
+    def request_id(self) -> str:
+        """A random UUID (version 4), as Zoom's x-zm-request-id looks."""
+        raw = bytearray(self._random_bytes(16))
+        raw[6] = (raw[6] & 0x0F) | 0x40
+        raw[8] = (raw[8] & 0x3F) | 0x80
+        text = raw.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
     def secret_key(self) -> bytes:
         return self._random_bytes(32)

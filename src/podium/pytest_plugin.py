@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 def podium_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PodiumServer]:
     """A real sandbox Podium server for the whole test session, on a temporary SQLite file:
     `.base_url` (v1), `.v2_url` and `.token(account)` (v2), `.url(path)`, `.reset()`,
-    `.clock`, `.calls()`, `.inject()`, `.simulate()`, `.seed()`."""
+    `.clock`, `.calls()`, `.inject()`, `.simulate()`, `.seed()`, `.webhook_sink(account)` (a
+    receiver that verifies like Zoom's SDK: `.deliveries(event=…)`, `.wait_for(event)`),
+    `.inject_webhook(event, …)`."""
     from podium.settings import Settings
     from podium.web.server import PodiumServer
 

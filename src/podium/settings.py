@@ -256,6 +256,21 @@ class Settings:
         "First retry delay of a failed e-mail; doubles each failure (at most 6 h).",
         parse=_whole(1, 86400),
     )
+    webhook_allow_private: bool = setting(
+        False,
+        "yes or no",
+        "Webhook deliveries may go to loopback, private and link-local addresses (a sandbox "
+        "allows them anyway); otherwise such an endpoint is refused.",
+        parse=_flag,
+    )
+    webhook_worker: str = setting(
+        "process",
+        "process, inline or off",
+        "Who sends webhooks for `podium serve`: a child process (process), the server's own "
+        "event loop (inline; a sandbox always), or nobody (off: run `podium webhook "
+        "send-pending` from cron).",
+        parse=_choice("process", "inline", "off"),
+    )
     log_format: str = setting(
         "text",
         "text or json",
@@ -289,6 +304,11 @@ class Settings:
         "in flight finish before it closes their connections.",
         parse=_whole(1, 600),
     )
+
+    @property
+    def webhooks_may_reach_private(self) -> bool:
+        """Deliveries to loopback, private and link-local addresses are allowed."""
+        return self.sandbox or self.webhook_allow_private
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

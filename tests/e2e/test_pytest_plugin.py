@@ -28,6 +28,15 @@ def test_each_test_gets_a_fresh_account(podium_server, podium_account):
     zoom = zoom_for(podium_server, podium_account)
     listed = zoom.webinar.list(host_id=podium_account.host_id).json()
     assert listed["total_records"] == 0
+
+
+def test_webhooks_reach_the_sink(podium_server, podium_account):
+    zoom = zoom_for(podium_server, podium_account)
+    with podium_server.webhook_sink(podium_account, events=["webinar.created"]) as sink:
+        zoom.webinar.create(host_id=podium_account.host_id, topic="Hooked")
+        [delivery] = sink.wait_for("webinar.created")
+    assert delivery.body["payload"]["object"]["topic"] == "Hooked"
+    assert sink.deliveries(event="webinar.updated") == []
 """
 
 
@@ -36,4 +45,4 @@ def test_plugin_fixtures_drive_zoomus(pytester: pytest.Pytester) -> None:
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
 
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)

@@ -22,7 +22,10 @@ SETTINGS = replace(Settings.temporary(), admin_token=TOKEN)
 migrate.upgrade(SETTINGS.database_url)
 APP = create_app(SETTINGS)
 ACCOUNT = APP.state.runtime.new_account(name="Fuzz", host_email="fuzz@x.test")
-schema = schemathesis.openapi.from_asgi("/v1/openapi.yaml", APP)
+# Adding or validating a webhook endpoint calls out to the URL it is given: not from a fuzzer.
+schema = schemathesis.openapi.from_asgi("/v1/openapi.yaml", APP).exclude(
+    method="POST", path_regex=r"/webhooks(/[^/]+/validate)?$"
+)
 V1_STATUS_CHECKS = [
     openapi_checks.negative_data_rejection,  # v1 refuses bad input with HTTP 200 + envelope
     openapi_checks.positive_data_acceptance,

@@ -1,4 +1,4 @@
-"""Hot reads straight on the DBAPI cursor.
+"""Hot reads (and the hot path's outbox insert) straight on the DBAPI cursor.
 
 SQLAlchemy's execution machinery (execution context, result and row objects) cost ~40 µs a
 statement here, four times the SQLite query itself (bench/README.md). A `PlainQuery`
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Insert, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -45,14 +45,14 @@ class _Compiled:
         )
 
 
-def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
+def _compile(statement: Select[Any] | Insert, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup if compiled.positional else list(compiled.binds)
     binds = tuple(
         (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name in names or ()
     )
-    columns = list(statement.selected_columns)
+    columns = list(statement.selected_columns) if isinstance(statement, Select) else []
     processors = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
@@ -61,9 +61,10 @@ def _compile(statement: Select[Any], dialect: Dialect) -> _Compiled:
 
 
 class PlainQuery:
-    """A SELECT run on the DBAPI cursor of a SQLAlchemy connection (see the module)."""
+    """A SELECT (or an INSERT, with `execute`) run on the DBAPI cursor of a SQLAlchemy
+    connection (see the module)."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | Insert) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
@@ -82,7 +83,13 @@ class PlainQuery:
         """Every row (named tuples)."""
         return self._run(connection, values, many=True)
 
-    def _run(self, connection: Connection, values: Mapping[str, Any], *, many: bool) -> list[Any]:
+    def execute(self, connection: Connection, values: Mapping[str, Any]) -> None:
+        """Run it for its effect (an INSERT); no rows are read."""
+        self._run(connection, values, many=None)
+
+    def _run(
+        self, connection: Connection, values: Mapping[str, Any], *, many: bool | None
+    ) -> list[Any]:
         dialect = connection.dialect
         compiled = self.compiled(dialect)
         parameters = compiled.parameters(values)
@@ -95,7 +102,9 @@ class PlainQuery:
             for listener in listeners:  # what counts statements (tests) sees these too
                 listener(connection, cursor, compiled.sql, parameters, None, False)
             cursor.execute(compiled.sql, parameters)
-            if many:
+            if many is None:
+                found = []
+            elif many:
                 found = cursor.fetchall()
             else:
                 one = cursor.fetchone()

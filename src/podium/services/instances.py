@@ -123,7 +123,11 @@ def join(
     record(
         session,
         ParticipantJoined(
-            webinar=_facts(session, webinar), instance_uuid=instance.uuid, participant=facts, at=now
+            webinar=_facts(session, webinar),
+            instance_uuid=instance.uuid,
+            participant=facts,
+            started_at=instance.started_at,
+            at=now,
         ),
     )
     return row
@@ -184,6 +188,7 @@ def _close(session: Session, rows: list[Row[Any]], at: datetime | None) -> None:
                 webinar=_facts(session, webinar),
                 instance_uuid=instance.uuid,
                 participant=_participant(row, row.registrant_id),
+                started_at=instance.started_at,
                 at=left_at,
             ),
         )

@@ -222,8 +222,8 @@ def end_webinar(session: Session, webinar: Webinar, *, now: datetime) -> None:
         running.ended_at = now
         close_open_attendance(session, running, now)
     facts = webinar_facts(webinar)
-    uuid = None if running is None else running.uuid
-    record(session, WebinarEnded(webinar=facts, instance_uuid=uuid, at=now))
+    uuid, started_at = (None, None) if running is None else (running.uuid, running.started_at)
+    record(session, WebinarEnded(webinar=facts, instance_uuid=uuid, started_at=started_at, at=now))
     session.flush()
 
 

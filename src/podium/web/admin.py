@@ -141,7 +141,7 @@ class Admin:
         self.on_reset = on_reset  # what else forgets everything (the v2 token cache)
 
     def routes(self) -> list[Route]:
-        guarded = self._guarded
+        guarded = self.guarded
         return [
             Route("/podium/api/accounts", guarded(self.create_account), methods=["POST"]),
             Route(
@@ -194,7 +194,9 @@ class Admin:
         ):
             raise AdminTokenRequired
 
-    def _guarded(self, endpoint: Endpoint) -> Endpoint:
+    def guarded(self, endpoint: Endpoint) -> Endpoint:
+        """`endpoint`, refused unless `authorize` lets the caller in; refusals rendered."""
+
         async def guarded(request: Request) -> Response:
             try:
                 self.authorize(request)

@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
-from podium.services import outbox
+from podium.services import outbox, webhook_outbox
 from podium.settings import Settings
 from podium.web.admin import Admin
 from podium.web.cancel import SelfCancel
@@ -41,18 +41,25 @@ from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
 from podium.web.v2 import V2_ACTIONS, V2Api
+from podium.web.webhook_admin import WebhookAdmin
+from podium.web.webhook_process import Webhooks, webhooks_for
 
 
 def background(
-    runtime: Runtime, hub: LiveHub, liveness: Liveness
+    runtime: Runtime, hub: LiveHub, liveness: Liveness, webhooks: Webhooks
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker."""
+    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker,
+    the webhook worker."""
     sweeping = sweeper(runtime, hub)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with sweeping(app), mail_worker(runtime, liveness):
-            yield
+            await webhooks.start()
+            try:
+                yield
+            finally:
+                await webhooks.stop()
 
     return lifespan
 
@@ -124,6 +131,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     admin = Admin(
         runtime, journal, faults, frozenset(ACTIONS) | V2_ACTIONS, on_reset=v2.forget_tokens
     )
+    webhooks = webhooks_for(runtime, faults)
+    liveness.checks["webhooks"] = webhooks.problem
+    metrics.backlogs["webhooks"] = lambda: runtime.run(webhook_outbox.owed, writes=False)
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
@@ -139,6 +149,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *live.routes(),
         *Manage(runtime).routes(),
         *admin.routes(),
+        *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),
     ]
 
@@ -176,7 +187,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         Observer(metrics),
         TrustedProxies.from_setting(settings.forwarded_allow_ips),
         routes=routes,
-        lifespan=background(runtime, hub, liveness),
+        lifespan=background(runtime, hub, liveness, webhooks),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often
@@ -189,4 +200,5 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     app.state.journal = journal
     app.state.faults = faults
     app.state.v2 = v2
+    app.state.webhooks = webhooks  # .status(): alive, backlog (readiness, metrics)
     return app

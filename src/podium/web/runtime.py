@@ -28,13 +28,15 @@ from podium.services import outbox
 from podium.services.accounts import NewAccount, create_account, instance_key
 from podium.services.events import DurableConsumer, in_unit_of_work
 from podium.services.tokens import Issuer, Keyring
+from podium.services.webhook_outbox import SubscriptionCache, WebhookOutbox
 from podium.settings import Settings
 from podium.web.group_commit import GroupCommit
 
 T = TypeVar("T")
 LiveConsumer = Callable[[Sequence[Event]], None]
 
-# What every unit of work writes for its events, in its own transaction.
+# What every unit of work writes for its events, in its own transaction (`Runtime.build`
+# adds the webhook outbox, which needs the runtime's ids and its subscriptions cache).
 DURABLE_CONSUMERS: tuple[DurableConsumer, ...] = (outbox.write_messages,)
 
 
@@ -62,6 +64,10 @@ class Runtime:
     writes: Writes
     durable: tuple[DurableConsumer, ...] = DURABLE_CONSUMERS
     live: list[LiveConsumer] = field(default_factory=list)
+    webhooks: WebhookOutbox | None = None  # the webhook outbox consumer (in `durable`)
+    # False when bound to one borrowed connection (a test's): nothing may use it from a
+    # background task while its owner does (the webhook worker then sends only when asked).
+    background: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -102,7 +108,23 @@ class Runtime:
             urls=Urls(settings.public_url.rstrip("/")),
             zak_lifetime=timedelta(seconds=settings.zak_lifetime_seconds),
         )
-        return cls(settings, transactions, context, writes)
+        webhooks = WebhookOutbox(ids, context.clock, context.urls.public_url, SubscriptionCache())
+        durable = (*DURABLE_CONSUMERS, webhooks.write)
+        return cls(
+            settings,
+            transactions,
+            context,
+            writes,
+            durable=durable,
+            webhooks=webhooks,
+            background=bind is None,
+        )
+
+    def webhook_subscriptions_changed(self) -> None:
+        """This process added, removed or re-validated a subscription: the hot path's cache
+        of them is reloaded at the next event (other processes reload within a second)."""
+        if self.webhooks is not None:
+            self.webhooks.subscriptions.invalidate()
 
     @property
     def engine(self) -> Engine:

@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -27,16 +28,21 @@ from podium.db.transfer import reset_everything
 from podium.services import lookup, simulation
 from podium.settings import Settings
 from podium.web.app import create_app
-from podium.web.faults import FaultRule, Faults
+from podium.web.faults import FaultRule, Faults, WebhookFaultRule
 from podium.web.journal import Call, Journal
 from podium.web.live_hub import LiveHub
 from podium.web.metrics import serve_metrics_port
 from podium.web.runtime import Runtime
 from podium.web.v2 import V2_ACTIONS, V2Api
+from podium.web.webhook_sink import SINK_SECRET, WebhookSink
 
 
 class ServerDidNotStart(RuntimeError):
     pass
+
+
+class ManagementRefused(RuntimeError):
+    """The management API refused a PodiumServer helper's call: (status, body)."""
 
 
 # The standard asyncio loop, not uvloop: at saturation uvloop served some connections many
@@ -273,7 +279,60 @@ class PodiumServer:
     def inject(self, action: str = "*", **rule: object) -> FaultRule:
         """A fault rule: `inject("webinar/register", error_code=3035, count=2)`; also
         `message`, `http_status`, `delay_ms`, `drop=True`, `probability`."""
-        return self._faults.add({"action": action, **rule}, frozenset(ACTIONS) | V2_ACTIONS)
+        added = self._faults.add({"action": action, **rule}, frozenset(ACTIONS) | V2_ACTIONS)
+        if not isinstance(added, FaultRule):  # pragma: no cover - an action makes a v1 rule
+            raise TypeError(added)
+        return added
+
+    def inject_webhook(self, event: str = "*", **rule: object) -> WebhookFaultRule:
+        """A webhook fault rule: `inject_webhook("webinar.registration_created", drop=True,
+        count=1)`; also `delay_ms`, `duplicate`, `reorder_ms`, `bad_signature`,
+        `fail_status`, `probability`."""
+        added = self._faults.add({"webhook": event, **rule}, frozenset(ACTIONS))
+        if not isinstance(added, WebhookFaultRule):  # pragma: no cover - see parse_rule
+            raise TypeError(added)
+        return added
+
+    def webhook_sink(
+        self,
+        account: TestAccount | int | None = None,
+        *,
+        events: list[str] | None = None,
+        secret_token: str = SINK_SECRET,
+    ) -> WebhookSink:
+        """A webhook receiver on 127.0.0.1 that verifies like Zoom's SDK (podium.web.
+        webhook_sink), started, and subscribed to `events` (default: all) of `account`:
+        `with server.webhook_sink(account) as sink: … sink.wait_for("webinar.created")`."""
+        sink = WebhookSink(secret_token).start()
+        if account is not None:
+            account_id = account if isinstance(account, int) else account.account_id
+            document: dict[str, Any] = {"url": sink.url, "secret_token": secret_token}
+            if events is not None:
+                document["events"] = events
+            try:
+                created = self._management("POST", f"accounts/{account_id}/webhooks", document)
+            except BaseException:
+                sink.stop()
+                raise
+            sink.subscription_id = created["id"]
+            path = f"accounts/{account_id}/webhooks/{created['id']}"
+            sink.on_stop.append(lambda: self._management("DELETE", path, None))
+        return sink
+
+    def _management(self, method: str, path: str, document: object) -> dict[str, Any]:
+        """A call to this server's management API (open to loopback on a sandbox)."""
+        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+            f"{self.root_url}/podium/api/{path}",
+            data=None if document is None else json.dumps(document).encode(),
+            headers={"content-type": "application/json"},
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                content = answer.read()
+                return json.loads(content) if content else {}
+        except urllib.error.HTTPError as error:
+            raise ManagementRefused(error.code, error.read().decode(errors="replace")) from None
 
     def clear_faults(self) -> None:
         self._faults.clear()

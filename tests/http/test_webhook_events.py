@@ -27,6 +27,7 @@ from podium.web.runtime import Runtime
 from tests.conftest import NOW, PUBLIC_URL, AccountKeys
 from tests.http.helpers import v1
 from tests.http.registration_helpers import create_webinar, register
+from tests.http.v2_helpers import V2, token_for
 
 TOPIC = "Café ünïcode ✓ — 日本"
 NOW_TS = int(NOW.timestamp() * 1000)
@@ -417,3 +418,49 @@ def test_a_refused_call_and_a_removed_or_failing_endpoint_owe_nothing(
         (removed, "webinar.created", "failed", "the subscription was removed"),
         (failing, "webinar.created", "pending", ""),
     ]
+
+
+def test_v2_calls_owe_the_same_notifications_as_v1(
+    client: TestClient, runtime: Runtime, account: AccountKeys, session: Session
+) -> None:
+    subscribe(runtime, account.account_id)
+    api = V2(client, token_for(client, account))
+    created = api.post(
+        "/users/me/webinars",
+        {"topic": TOPIC, "start_time": "2026-02-01T10:00:00Z", "settings": {"approval_type": 1}},
+    ).json()
+    webinar = dict(v1(client, "webinar/get", account.host_params(id=created["id"])))
+    people = [
+        api.post(
+            f"/webinars/{created['id']}/registrants",
+            {"email": email, "first_name": "Ada", "last_name": "Lovelace"},
+        ).json()
+        for email in ("ann@x.io", "bob@x.io")
+    ]
+    for action, person in (("approve", people[0]), ("deny", people[1])):
+        api.put(
+            f"/webinars/{created['id']}/registrants/status",
+            {"action": action, "registrants": [{"id": person["registrant_id"]}]},
+        )
+    api.put(f"/webinars/{created['id']}/status", {"action": "end"})
+
+    bodies = owed(session)
+    assert [body["event"] for body in bodies] == [
+        "webinar.created",
+        "webinar.registration_created",
+        "webinar.registration_created",
+        "webinar.registration_approved",
+        "webinar.registration_denied",
+        "webinar.ended",
+    ]
+    host = {**OPERATOR, "operator_id": webinar["host_id"]}
+    person = {"first_name": "Ada", "last_name": "Lovelace"}
+    assert bodies[4] == envelope(
+        "webinar.registration_denied",
+        account,
+        **host,
+        object=base(webinar)
+        | {"registrant": {"id": people[1]["registrant_id"], **person, "email": "bob@x.io"}},
+    )
+    assert bodies[1]["payload"]["object"]["registrant"]["status"] == "pending"
+    assert bodies[5]["payload"]["object"]["id"] == str(created["id"])  # a string, as Zoom's

@@ -1,5 +1,5 @@
-"""What people do in the live pages reaches webhook receivers: the host starts from the
-console, an attendee joins through a personal link and leaves, the host ends — the receiver
+"""What people do in the live pages reaches webhook receivers: the host goes live from the
+console's green room, an attendee joins through a personal link and leaves, the host ends — the receiver
 gets webinar.started, participant_joined, participant_left and webinar.ended, signed."""
 
 from __future__ import annotations
@@ -41,13 +41,18 @@ def test_the_live_pages_send_webhooks(
         ).json()
         host = browser.new_context().new_page()
         host.goto(webinar["start_url"])
+        expect(host.get_by_test_id("status")).to_have_text("Green room: not live yet")
+        host.get_by_role("button", name="Go live", exact=True).click()
         expect(host.get_by_test_id("status")).to_have_text("Live")
         attendee = browser.new_context().new_page()
         attendee.goto(zoe["join_url"])
         expect(host.get_by_test_id("present")).to_have_text("1")
         attendee.get_by_role("button", name="Leave").click()
         expect(host.get_by_test_id("present")).to_have_text("0")
-        host.get_by_role("button", name="End webinar").click()
+        host.get_by_role("button", name="End webinar", exact=True).click()
+        end = host.get_by_role("dialog")
+        expect(end.get_by_role("heading")).to_have_text("End the webinar for everyone?")
+        end.get_by_role("button", name="End webinar", exact=True).click()
         expect(host.get_by_test_id("status")).to_have_text("This webinar has ended.")
 
         received = sink.wait_for(count=4)

@@ -11,122 +11,31 @@ from the same declarations, and `effective()` lists the settings with secrets ma
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
-import ipaddress
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from podium.setting_parsers import (
+    MIN_SECRET_KEY,
+    Parse,
+    parse_choice,
+    parse_flag,
+    parse_networks,
+    parse_redis,
+    parse_secret_keys,
+    parse_url,
+    parse_whole,
+    setting,
+)
+from podium.setting_parsers import SettingError as SettingError
+from podium.setting_parsers import mask_url as mask_url
 
 DEFAULT_DATABASE_URL = "sqlite:///podium.sqlite3"
-MIN_SECRET_KEY = 16  # characters of each PODIUM_SECRET_KEY key
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("debug", "info", "warning", "error")
-
-
-class SettingError(ValueError):
-    """A PODIUM_* variable (or option) whose value cannot be used."""
-
-    def __init__(self, variable: str, problem: str, expected: str) -> None:
-        super().__init__(f"{variable}: {problem}; expected {expected}")
-        self.variable = variable
-
-
-Parse = Callable[[str], object]
-
-
-def _whole(low: int, high: int) -> Parse:
-    def parse(text: str) -> int:
-        stripped = text.strip()
-        if not stripped.lstrip("-").isdigit() or not stripped.isascii():
-            raise ValueError(f"{text!r} is not a whole number")
-        number = int(stripped)
-        if not low <= number <= high:
-            raise ValueError(f"{number} is out of range")
-        return number
-
-    return parse
-
-
-def _choice(*choices: str, upper: bool = False) -> Parse:
-    def parse(text: str) -> str:
-        value = text.strip().lower()
-        if value not in choices:
-            raise ValueError(f"{text!r} is not one of them")
-        return value.upper() if upper else value
-
-    return parse
-
-
-def _flag(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{text!r} is not a yes or no")
-
-
-def _url(*schemes: str) -> Parse:
-    def parse(text: str) -> str:
-        value = text.strip()
-        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-        if scheme.split("+", 1)[0] not in schemes:
-            raise ValueError(f"{mask_url(value)!r} does not start with {' or '.join(schemes)}")
-        return value
-
-    return parse
-
-
-def _secret_keys(text: str) -> str:
-    keys = [key.strip() for key in text.split(",")]
-    for position, key in enumerate(keys, start=1):
-        if len(key) < MIN_SECRET_KEY:
-            raise ValueError(f"key {position} of {len(keys)} has {len(key)} characters")
-    return ",".join(keys)
-
-
-def _redis(text: str) -> str:
-    value = _url("redis", "rediss", "unix")(text)
-    if importlib.util.find_spec("redis") is None:
-        raise ValueError("the redis package is not installed (pip install 'podium-webinar[redis]')")
-    return str(value)
-
-
-def _networks(text: str) -> str:
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    for item in items:
-        if item == "*":
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
-            raise ValueError(f"{item!r} is not an address or network") from None
-    return ",".join(items)
-
-
-def _text(text: str) -> str:
-    return text.strip()
-
-
-def setting(
-    default: Any,
-    expected: str,
-    doc: str,
-    *,
-    parse: Parse = _text,
-    secret: bool = False,
-    variable: str | None = None,
-) -> Any:
-    """A field of Settings and its PODIUM_* variable (PODIUM_ + the field's name, upper case)."""
-    metadata = {"expected": expected, "doc": doc, "parse": parse, "secret": secret}
-    if variable is not None:
-        metadata["variable"] = variable
-    return dataclasses.field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -138,7 +47,7 @@ class Settings:
         "a SQLAlchemy URL: sqlite:///path or postgresql://user:password@host:5432/name",
         "Where Podium keeps everything. PostgreSQL (the `postgres` extra) for `--workers` "
         "above 1 and for production.",
-        parse=_url("sqlite", "postgresql", "postgres"),
+        parse=parse_url("sqlite", "postgresql", "postgres"),
     )
     public_url: str = setting(
         "http://127.0.0.1:8000",
@@ -147,7 +56,7 @@ class Settings:
         "`podium serve` defaults it to its own address; behind a proxy, the proxy's, or let "
         "the proxy's X-Forwarded-Proto and Host headers set it per request "
         "(PODIUM_FORWARDED_ALLOW_IPS).",
-        parse=_url("http", "https"),
+        parse=parse_url("http", "https"),
     )
     host: str = setting(
         "127.0.0.1",
@@ -158,14 +67,14 @@ class Settings:
         8000,
         "a port number from 0 to 65535",
         "The port `podium serve` listens on (0: any free port, printed at start).",
-        parse=_whole(0, 65535),
+        parse=parse_whole(0, 65535),
     )
     workers: int = setting(
         1,
         "a whole number from 1 to 64",
         "Processes serving the port (more than 1 needs PostgreSQL). SIGHUP replaces them one "
         "by one.",
-        parse=_whole(1, 64),
+        parse=parse_whole(1, 64),
     )
     secret_key: str | None = setting(
         None,
@@ -174,52 +83,52 @@ class Settings:
         "signs; every key verifies, so to rotate, put a new key first and remove the old one "
         "once its links and start links are no longer needed. Unset: a random key kept in "
         "the database.",
-        parse=_secret_keys,
+        parse=parse_secret_keys,
         secret=True,
     )
     max_body_bytes: int = setting(
         64 * 1024,
         "a number of bytes from 1024 to 16777216",
         "The largest v1 request body (larger: HTTP 413).",
-        parse=_whole(1024, 16 * 1024 * 1024),
+        parse=parse_whole(1024, 16 * 1024 * 1024),
     )
     max_form_fields: int = setting(
         200,
         "a whole number from 10 to 10000",
         "The most form fields a v1 call may send.",
-        parse=_whole(10, 10_000),
+        parse=parse_whole(10, 10_000),
     )
     zak_lifetime_seconds: int = setting(
         2 * 60 * 60,
         "seconds, from 60 to 2592000",
         "How long a host's start_url works.",
-        parse=_whole(60, 30 * 24 * 3600),
+        parse=parse_whole(60, 30 * 24 * 3600),
     )
     heartbeat_timeout_seconds: int = setting(
         30,
         "seconds, from 15 to 3600",
         "A live connection silent this long has left (the pages send a heartbeat every 10 s).",
-        parse=_whole(15, 3600),
+        parse=parse_whole(15, 3600),
     )
     sqlite_synchronous: str = setting(
         "FULL",
         "FULL or NORMAL",
         "SQLite durability: FULL fsyncs every commit; NORMAL "
         "survives a process crash but may lose the last commits on power loss.",
-        parse=_choice("full", "normal", upper=True),
+        parse=parse_choice("full", "normal", upper=True),
     )
     rate_limits: str = setting(
         "off",
         "off or zoom",
         "zoom: 10 requests/s per API key and 1/s for list calls "
         "(HTTP 429 with Retry-After, v1 code 403).",
-        parse=_choice("off", "zoom"),
+        parse=parse_choice("off", "zoom"),
     )
     redis_url: str | None = setting(
         None,
         "a Redis URL: redis://host:6379/0 (needs the `redis` extra)",
         "Rate-limit and page-throttle counts shared by every process (in memory otherwise).",
-        parse=_redis,
+        parse=parse_redis,
     )
     admin_token: str | None = setting(
         None,
@@ -233,19 +142,19 @@ class Settings:
         "yes or no",
         "Virtual clock and fault injection; the management API is open "
         "without a token to this machine's own requests (never to proxied ones).",
-        parse=_flag,
+        parse=parse_flag,
     )
     journal_limit: int = setting(
         1000,
         "a whole number from 0 to 1000000",
         "v1 calls kept in the request journal (oldest pruned).",
-        parse=_whole(0, 10**6),
+        parse=parse_whole(0, 10**6),
     )
     smtp_url: str | None = setting(
         None,
         "smtp://user:password@host:587?starttls=1 or smtps://host:465",
         "Where e-mail goes; unset, messages wait in the outbox.",
-        parse=_url("smtp", "smtps"),
+        parse=parse_url("smtp", "smtps"),
     )
     mail_from: str = setting(
         "podium@podium.invalid", "an e-mail address", "The sender of every e-mail."
@@ -254,14 +163,14 @@ class Settings:
         30,
         "seconds, from 1 to 86400",
         "First retry delay of a failed e-mail; doubles each failure (at most 6 h).",
-        parse=_whole(1, 86400),
+        parse=parse_whole(1, 86400),
     )
     webhook_allow_private: bool = setting(
         False,
         "yes or no",
         "Webhook deliveries may go to loopback, private and link-local addresses (a sandbox "
         "allows them anyway); otherwise such an endpoint is refused.",
-        parse=_flag,
+        parse=parse_flag,
     )
     webhook_worker: str = setting(
         "process",
@@ -269,40 +178,40 @@ class Settings:
         "Who sends webhooks for `podium serve`: a child process (process), the server's own "
         "event loop (inline; a sandbox always), or nobody (off: run `podium webhook "
         "send-pending` from cron).",
-        parse=_choice("process", "inline", "off"),
+        parse=parse_choice("process", "inline", "off"),
     )
     log_format: str = setting(
         "text",
         "text or json",
         "Log lines as readable text or one JSON object a line (uvicorn's and Podium's alike).",
-        parse=_choice(*LOG_FORMATS),
+        parse=parse_choice(*LOG_FORMATS),
     )
     log_level: str = setting(
         "info",
         "debug, info, warning or error",
         "The least severe messages logged; the access log (a line per request) is at info.",
-        parse=_choice(*LOG_LEVELS),
+        parse=parse_choice(*LOG_LEVELS),
     )
     forwarded_allow_ips: str | None = setting(
         None,
         "addresses or networks, comma-separated (127.0.0.1,::1 or 10.0.0.0/8), or *",
         "Proxies trusted for X-Forwarded-For/-Proto/-Host: a request from one of them is "
         "taken as coming from the client and host it names. Unset: no proxy is trusted.",
-        parse=_networks,
+        parse=parse_networks,
     )
     metrics_port: int | None = setting(
         None,
         "a port number from 1 to 65535",
         "Serve /metrics on 127.0.0.1 at this port "
         "too, without a token (on the main port it needs the admin token).",
-        parse=_whole(1, 65535),
+        parse=parse_whole(1, 65535),
     )
     shutdown_timeout_seconds: int = setting(
         10,
         "seconds, from 1 to 600",
         "How long a stopping process (SIGTERM) lets requests "
         "in flight finish before it closes their connections.",
-        parse=_whole(1, 600),
+        parse=parse_whole(1, 600),
     )
 
     @property
@@ -401,20 +310,6 @@ def declarations() -> Iterator[Declared]:
             secret=meta["secret"],
             parse=meta["parse"],
         )
-
-
-def mask_url(url: str) -> str:
-    """`url` with its password replaced by ***."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return url
-    if not password:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
 def effective(settings: Settings, environ: Mapping[str, str] | None = None) -> list[str]:

@@ -238,4 +238,10 @@ def test_real_ids_and_fuzzed_fields_never_break_a_handler(
     )
 
     assert response.status_code == 200, response.text
+    body = response.json()  # v1: a JSON object, an error in its envelope or an answer
+    assert isinstance(body, dict), body
+    if "error" in body:
+        assert set(body) == {"error"}, body
+        assert isinstance(body["error"]["code"], int), body
+        assert body["error"]["message"], body
     assert_envelope(response.json(), 200)

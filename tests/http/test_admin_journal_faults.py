@@ -21,7 +21,8 @@ def test_every_v1_call_is_journaled_with_secrets_redacted(
 
     for call in calls:
         assert call["at"] == "2026-01-15T12:00:00Z"
-        assert call["duration_ms"] >= 0
+        assert isinstance(call["duration_ms"], float)
+        assert call["duration_ms"] > 0  # measured around the call, not a placeholder
     assert [(c["seq"], c["action"], c["code"], c["status"]) for c in calls] == [
         (1, "webinar/create", None, 200),
         (2, "webinar/get", 3001, 200),

@@ -288,12 +288,17 @@ def test_join_link_enforces_login_domains(client: TestClient, account: AccountKe
     assert insider.status_code == 200
 
 
-def test_join_link_refuses_without_csrf(client: TestClient, account: AccountKeys) -> None:
+def test_join_link_refuses_without_csrf(
+    client: TestClient, account: AccountKeys, session: Session
+) -> None:
     webinar_id = create_webinar(client, account, approval_type=2)
 
     response = client.post(f"/j/{webinar_id}", data={"name": "A", "email": "a@x.io"})
 
     assert response.status_code == 403
+    assert "This form expired or came from another site." in response.text
+    assert 'data-pass="' not in response.text
+    assert session.scalars(select(Attendance)).all() == []
 
 
 def test_join_link_of_a_webinar_with_registration_points_to_it(

@@ -173,8 +173,14 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
             },
         ).json()
         assert "join_url" in person, person
+        token = httpx2.post(
+            f"{before.url}/oauth/token",
+            data={"grant_type": "account_credentials", "account_id": str(keys["account_id"])},
+            auth=(keys["api_key"], keys["api_secret"]),
+        ).json()["access_token"]
     finally:
         before.stop()
+    bearer = {"Authorization": f"Bearer {token}"}
 
     def path(url: str) -> str:
         return url.split("/", 3)[3]
@@ -187,6 +193,7 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
         ).json()
         room = httpx2.get(f"{url}/{path(person['join_url'])}")
         console = httpx2.get(f"{url}/{path(created['start_url'])}")
+        v2_during = httpx2.get(f"{url}/v2/webinars/{created['id']}", headers=bearer)
     finally:
         rotated.stop()
     after = Server(database, {"PODIUM_SECRET_KEY": NEW_KEY})
@@ -194,6 +201,7 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
         refused = httpx2.post(f"{after.url}/v1/webinar/list", data=host).json()
         old_start = httpx2.get(f"{after.url}/{path(created['start_url'])}")
         old_link = httpx2.get(f"{after.url}/{path(person['join_url'])}")
+        v2_after = httpx2.get(f"{after.url}/v2/webinars/{created['id']}", headers=bearer)
     finally:
         after.stop()
 
@@ -201,5 +209,8 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
     assert (room.status_code, console.status_code) == (200, 200)
     assert refused == {"error": {"code": 200, "message": "Invalid api key or secret"}}
     assert old_start.status_code == 403
+    # a v2 token issued under the old key works while that key is kept, not after
+    assert (v2_during.status_code, v2_during.json()["topic"]) == (200, "R")
+    assert (v2_after.status_code, v2_after.json()["code"]) == (401, 124)
     # a personal link is found by its digest: it does not depend on the key at all
     assert old_link.status_code == 200

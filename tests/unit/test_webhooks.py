@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from podium.errors import InvalidParameter, MissingParameter, WebhookUrlRefused
+from podium.services.tokens import Keyring
 from podium.services.webhook_outbox import Attempt, settle
 from podium.services.webhook_payloads import (
     EVENTS,
@@ -199,6 +200,14 @@ def test_a_sealed_secret_opens_only_with_its_key_and_subscription() -> None:
         open_secret(b"j" * 32, "sub-1", sealed)
     with pytest.raises(ValueError, match="cannot be decrypted"):
         open_secret(b"k" * 32, "sub-2", sealed)
+
+
+def test_a_secret_sealed_before_a_key_rotation_still_opens_with_the_old_key_kept() -> None:
+    sealed = seal_secret(b"o" * 32, "sub-1", "my secret token", b"n" * 12)
+
+    assert open_secret(Keyring([b"n" * 32, b"o" * 32]), "sub-1", sealed) == "my secret token"
+    with pytest.raises(ValueError, match="cannot be decrypted"):
+        open_secret(Keyring([b"n" * 32]), "sub-1", sealed)  # the old key dropped
 
 
 def test_the_sink_prints_numbers_as_javascript_does() -> None:

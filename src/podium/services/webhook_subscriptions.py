@@ -28,6 +28,7 @@ from podium.db.models import WebhookDelivery, WebhookSubscription
 from podium.errors import Conflict, InvalidParameter, MissingParameter, NotFound, WebhookUrlRefused
 from podium.ids import Ids
 from podium.services.accounts import get_account
+from podium.services.tokens import verifying_keys
 from podium.services.webhook_payloads import EVENTS
 from podium.text import has_control
 from podium.timestamps import format_timestamp
@@ -125,14 +126,17 @@ def seal_secret(key: bytes, subscription_id: str, secret: str, nonce: bytes) -> 
 
 
 def open_secret(key: bytes, subscription_id: str, sealed: bytes) -> str:
-    """The secret token; ValueError when it was sealed under another key or altered."""
+    """The secret token, sealed under `key` or (after a rotation) one of its older keys;
+    ValueError when it was sealed under none of them, or altered."""
     from cryptography.exceptions import InvalidTag
 
     nonce, box = bytes(sealed[:NONCE_BYTES]), bytes(sealed[NONCE_BYTES:])
-    try:
-        return _cipher(key).decrypt(nonce, box, subscription_id.encode()).decode()
-    except InvalidTag:
-        raise ValueError("the webhook secret token cannot be decrypted with this key") from None
+    for candidate in verifying_keys(key):
+        try:
+            return _cipher(candidate).decrypt(nonce, box, subscription_id.encode()).decode()
+        except InvalidTag:
+            continue
+    raise ValueError("the webhook secret token cannot be decrypted with these keys")
 
 
 # -- the rows ------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from datetime import datetime
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import Connection
 
 from podium.errors import (
     AccessTokenExpired,
@@ -31,6 +32,7 @@ from podium.errors import (
 )
 from podium.events import Event, KeysRevoked
 from podium.services.oauth import Grant, find_grant, token_digest
+from podium.services.tokens import verifying_keys
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 
@@ -74,7 +76,7 @@ class TokenCache:
         digest = self.digest(token)
         entry = self._entries.get(digest)
         if entry is None or time.monotonic() - entry.checked_at > REVALIDATE_SECONDS:
-            found = self.runtime.read(lambda connection: find_grant(connection, digest))
+            found = self.runtime.read(lambda connection: self._find(connection, token, digest))
             if found is None:
                 with self._lock:
                     self._entries.pop(digest, None)
@@ -84,6 +86,16 @@ class TokenCache:
         if entry.grant.expires_at <= now:
             raise AccessTokenExpired
         return entry.grant
+
+    def _find(self, connection: Connection, token: str, digest: bytes) -> Grant | None:
+        """The stored grant of `token`: under the newest key's digest, else (a token issued
+        before a PODIUM_SECRET_KEY rotation) under an older key's."""
+        found = find_grant(connection, digest)
+        for older in verifying_keys(self.runtime.context.issuer.key)[1:]:
+            if found is not None:
+                break
+            found = find_grant(connection, token_digest(older, token))
+        return found
 
     def hear(self, events: Sequence[Event]) -> None:
         """A live consumer: a rotation revokes the account's tokens at once."""

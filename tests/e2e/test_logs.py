@@ -114,6 +114,20 @@ def test_a_whole_story_logs_no_secret(tmp_path: Path, mail_sink: MailSink) -> No
         room = httpx2.get(person["join_url"])
         httpx2.post(f"{url}/v1/webinar/list", data={**host, "api_secret": "wrong-secret-xyz"})
         httpx2.get(f"{url}/w/{created['id']}", params={"tk": "guessed-token-abcdef"})
+        bearer = httpx2.post(
+            f"{url}/oauth/token",
+            data={"grant_type": "account_credentials", "account_id": str(keys["account_id"])},
+            auth=(keys["api_key"], keys["api_secret"]),
+        ).json()["access_token"]
+        v2_listed = httpx2.get(
+            f"{url}/v2/users/me/webinars", headers={"Authorization": f"Bearer {bearer}"}
+        )
+        in_query = httpx2.get(f"{url}/v2/users/me/webinars", params={"access_token": bearer})
+        hook = httpx2.post(  # refused (a loopback address), its secret in the body all the same
+            f"{url}/podium/api/accounts/{keys['account_id']}/webhooks",
+            json={"url": "http://127.0.0.1:9/hook", "secret_token": "webhook-secret-777"},
+            headers=admin,
+        )
         metrics = httpx2.get(f"{url}/metrics", headers=admin)
         wait_until(lambda: len(mail_sink.received) >= 2)  # registration, panelist
     finally:
@@ -129,7 +143,11 @@ def test_a_whole_story_logs_no_secret(tmp_path: Path, mail_sink: MailSink) -> No
         "webinar password": "meeting77",
         "guessed token": "guessed-token-abcdef",
         "wrong secret": "wrong-secret-xyz",
+        "v2 access token": bearer,
+        "webhook secret token": "webhook-secret-777",
     }
+    assert [story["id"] for story in v2_listed.json()["webinars"]] == [created["id"]]
+    assert (in_query.status_code, hook.status_code) == (401, 400)
     assert (started.status_code, first, room.status_code) == (200, "event: state", 200)
     assert metrics.status_code == 200
     found = {name for name, value in secrets.items() if value in log}

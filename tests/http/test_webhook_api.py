@@ -372,3 +372,23 @@ def test_the_workers_status_for_readiness(
         "in_flight": 0,
     }
     assert beside == {"alive": False, "pid": None, "restarts": 0, "backlog": 0}
+
+
+def test_the_webhook_routes_want_the_management_token(
+    admin: TestClient, acme: AccountKeys, sink: WebhookSink, session: Session
+) -> None:
+    created = add(admin, acme, url=sink.url, secret_token=SECRET)
+    calls = [
+        ("GET", hooks(acme), None),
+        ("POST", hooks(acme), {"url": sink.url, "secret_token": SECRET}),
+        ("DELETE", f"{hooks(acme)}/{created['id']}", None),
+    ]
+    for method, path, body in calls:
+        for header in ("", "Bearer nope", f"Basic {TOKEN}"):
+            response = admin.request(method, path, json=body, headers={"authorization": header})
+            assert response.status_code == 401, (method, path, header)
+            assert response.json()["error"]["code"] == 401
+            assert response.headers["www-authenticate"] == 'Bearer realm="podium"'
+
+    stored = session.scalars(select(WebhookSubscription)).all()
+    assert [row.subscription_id for row in stored] == [created["id"]]  # none added or removed

@@ -429,20 +429,27 @@ def test_v2_calls_owe_the_same_notifications_as_v1(
         "/users/me/webinars",
         {"topic": TOPIC, "start_time": "2026-02-01T10:00:00Z", "settings": {"approval_type": 1}},
     ).json()
+    path = f"/webinars/{created['id']}"
     webinar = dict(v1(client, "webinar/get", account.host_params(id=created["id"])))
     people = [
         api.post(
-            f"/webinars/{created['id']}/registrants",
+            f"{path}/registrants",
             {"email": email, "first_name": "Ada", "last_name": "Lovelace"},
         ).json()
         for email in ("ann@x.io", "bob@x.io")
     ]
     for action, person in (("approve", people[0]), ("deny", people[1])):
         api.put(
-            f"/webinars/{created['id']}/registrants/status",
+            f"{path}/registrants/status",
             {"action": action, "registrants": [{"id": person["registrant_id"]}]},
         )
-    api.put(f"/webinars/{created['id']}/status", {"action": "end"})
+    api.patch(path, {"agenda": "Now with an agenda"})
+    api.put(
+        f"{path}/registrants/status",
+        {"action": "cancel", "registrants": [{"id": people[0]["registrant_id"]}]},
+    )
+    api.put(f"{path}/status", {"action": "end"})
+    api.delete(path)
 
     bodies = owed(session)
     assert [body["event"] for body in bodies] == [
@@ -451,7 +458,10 @@ def test_v2_calls_owe_the_same_notifications_as_v1(
         "webinar.registration_created",
         "webinar.registration_approved",
         "webinar.registration_denied",
+        "webinar.updated",
+        "webinar.registration_cancelled",
         "webinar.ended",
+        "webinar.deleted",
     ]
     host = {**OPERATOR, "operator_id": webinar["host_id"]}
     person = {"first_name": "Ada", "last_name": "Lovelace"}
@@ -463,4 +473,11 @@ def test_v2_calls_owe_the_same_notifications_as_v1(
         | {"registrant": {"id": people[1]["registrant_id"], **person, "email": "bob@x.io"}},
     )
     assert bodies[1]["payload"]["object"]["registrant"]["status"] == "pending"
-    assert bodies[5]["payload"]["object"]["id"] == str(created["id"])  # a string, as Zoom's
+    assert bodies[5]["payload"]["object"] == {
+        "id": int(created["id"]),
+        "agenda": "Now with an agenda",
+    }
+    assert bodies[5]["payload"]["old_object"]["agenda"] == ""
+    assert bodies[6]["payload"]["object"]["registrant"]["email"] == "ann@x.io"
+    assert bodies[7]["payload"]["object"]["id"] == str(created["id"])  # a string, as Zoom's
+    assert bodies[8]["payload"]["object"]["uuid"] == webinar["uuid"]

@@ -131,6 +131,15 @@ class Api:
         )
         return response.json()
 
+    def v2(self, path: str) -> Any:
+        """GET `path` of the v2 API with the account's Bearer token."""
+        token = self.server.token(self.account)
+        response = httpx2.get(
+            f"{self.server.v2_url}{path}", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def register(self, webinar_id: int, name: str, **params: Any) -> dict[str, Any]:
         found: dict[str, Any] = self(
             "webinar/register",

@@ -1,5 +1,5 @@
-"""Restarts under steady load over loopback: SIGHUP with --workers replaces every worker with
-no failed call; SIGTERM then a new start fails calls only while nothing listens. In both,
+"""Restarts under steady load over loopback (v1 and v2 callers side by side): SIGHUP with
+--workers replaces every worker with no failed call; SIGTERM then a new start fails calls only while nothing listens. In both,
 every write that was acknowledged is in the database afterwards."""
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ TRANSPORT_ERRORS = ("ConnectError", "RemoteProtocolError", "ReadError", "WriteEr
 
 @dataclass
 class Load:
-    """LOADERS threads registering new e-mails (and reading the webinar) until stopped."""
+    """LOADERS threads registering new e-mails (and reading the webinar) until stopped: the
+    even ones through v1, the odd ones through v2 with a Bearer token."""
 
     url: str
     keys: dict[str, str]
     webinar_id: int
     acknowledged: set[str] = field(default_factory=set)
+    by_dialect: Counter[str] = field(default_factory=Counter)  # acknowledged registrations
     failures: list[str] = field(default_factory=list)
     reads: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -57,39 +59,26 @@ class Load:
             thread.join(timeout=60)
 
     def _run(self, number: int) -> None:
-        credentials = {"api_key": self.keys["api_key"], "api_secret": self.keys["api_secret"]}
+        dialect = "v2" if number % 2 else "v1"
         sent = 0
         with httpx2.Client(base_url=self.url, timeout=30) as client:
+            calls = V2Calls(client, self) if dialect == "v2" else V1Calls(client, self)
             while not self._stop.is_set():
                 sent += 1
                 email = f"l{number}-{sent}@load.test"
-                form = {
-                    **credentials,
-                    "id": self.webinar_id,
-                    "email": email,
-                    "first_name": "L",
-                    "last_name": str(sent),
-                }
                 try:
-                    answer = client.post("/v1/webinar/register", data=form).json()
-                    read = client.post(
-                        "/v1/webinar/get",
-                        data={
-                            **credentials,
-                            "host_id": self.keys["host_id"],
-                            "id": self.webinar_id,
-                        },
-                    ).json()
+                    registered, read = calls.register(email, sent), calls.read()
                 except (httpx2.TransportError, ValueError) as error:
                     with self._lock:
                         self.failures.append(f"{type(error).__name__}: {error}")
                     self._stop.wait(0.005)  # nothing listens: do not spin on the port
                     continue
                 with self._lock:
-                    if "registrant_id" in answer:
+                    if registered.get("registrant_id"):
                         self.acknowledged.add(email)
+                        self.by_dialect[dialect] += 1
                     else:
-                        self.failures.append(str(answer))
+                        self.failures.append(str(registered))
                     if read.get("id") == self.webinar_id:
                         self.reads += 1
                     else:
@@ -98,6 +87,55 @@ class Load:
     def grows_by(self, count: int) -> None:
         target = len(self.acknowledged) + count
         wait_until(lambda: len(self.acknowledged) >= target, seconds=120)
+
+
+class V1Calls:
+    def __init__(self, client: httpx2.Client, load: Load) -> None:
+        self.client, self.load = client, load
+        self.credentials = {"api_key": load.keys["api_key"], "api_secret": load.keys["api_secret"]}
+
+    def register(self, email: str, sent: int) -> dict[str, object]:
+        form = {**self.credentials, "id": self.load.webinar_id, "email": email}
+        answer = self.client.post(
+            "/v1/webinar/register", data={**form, "first_name": "L", "last_name": str(sent)}
+        )
+        return dict(answer.json())
+
+    def read(self) -> dict[str, object]:
+        form = {
+            **self.credentials,
+            "host_id": self.load.keys["host_id"],
+            "id": self.load.webinar_id,
+        }
+        return dict(self.client.post("/v1/webinar/get", data=form).json())
+
+
+class V2Calls:
+    def __init__(self, client: httpx2.Client, load: Load) -> None:
+        self.client, self.load = client, load
+        self.headers: dict[str, str] = {}
+
+    def _authorised(self) -> dict[str, str]:
+        if not self.headers:  # the token outlives restarts: it is in the database
+            token = self.client.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "account_credentials",
+                    "account_id": self.load.keys["account_id"],
+                },
+                auth=(self.load.keys["api_key"], self.load.keys["api_secret"]),
+            ).json()["access_token"]
+            self.headers = {"Authorization": f"Bearer {token}"}
+        return self.headers
+
+    def register(self, email: str, sent: int) -> dict[str, object]:
+        body = {"email": email, "first_name": "L", "last_name": str(sent)}
+        path = f"/v2/webinars/{self.load.webinar_id}/registrants"
+        return dict(self.client.post(path, json=body, headers=self._authorised()).json())
+
+    def read(self) -> dict[str, object]:
+        path = f"/v2/webinars/{self.load.webinar_id}"
+        return dict(self.client.get(path, headers=self._authorised()).json())
 
 
 def stored_emails(database_url: str) -> set[str]:
@@ -181,8 +219,8 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
         stop(output)
 
     sys.stdout.write(  # the figures of the closing note (pytest -s)
-        f"SIGHUP: {len(load.acknowledged)} registrations acknowledged, {load.reads} reads, "
-        f"{len(load.failures)} failed\n"
+        f"SIGHUP: {len(load.acknowledged)} registrations acknowledged {dict(load.by_dialect)}, "
+        f"{load.reads} reads, {len(load.failures)} failed\n"
     )
     assert load.failures == []
     # every worker's count, the replaced ones' too (multiprocess mode), summed by the supervisor
@@ -191,7 +229,14 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
         for line in metrics.splitlines()
         if line.startswith('podium_http_requests_total{method="POST",route="/v1/{action}"')
     )
-    assert v1_calls == 2 * len(load.acknowledged) + 1  # registers, reads, the webinar/create
+    assert v1_calls == 2 * load.by_dialect["v1"] + 1  # registers, reads, the webinar/create
+    v2_calls = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("podium_http_requests_total{") and 'route="/v2/' in line
+    )
+    assert v2_calls == 2 * load.by_dialect["v2"]
+    assert min(load.by_dialect["v1"], load.by_dialect["v2"]) > 0
     assert "podium_outbox_backlog " in metrics
     assert len(after) == 2
     assert set(after).isdisjoint(before)
@@ -222,7 +267,8 @@ def test_sigterm_then_start_loses_no_acknowledged_write(database_url: str) -> No
         stop(output)
 
     sys.stdout.write(  # the figures of the closing note (pytest -s)
-        f"SIGTERM+start: {len(load.acknowledged)} acknowledged, {load.reads} reads, "
+        f"SIGTERM+start: {len(load.acknowledged)} acknowledged {dict(load.by_dialect)}, "
+        f"{load.reads} reads, "
         f"{len(load.failures)} failed calls while the server was away "
         f"{Counter(f.split(':', 1)[0] for f in load.failures)}, the stop took "
         f"{stopped_after:.2f} s\n"

@@ -238,6 +238,7 @@ def test_sighup_replaces_workers_without_a_failed_call(database_url: str) -> Non
     assert v2_calls == 2 * load.by_dialect["v2"]
     assert min(load.by_dialect["v1"], load.by_dialect["v2"]) > 0
     assert "podium_outbox_backlog " in metrics
+    assert "podium_webhooks_backlog 0.0" in metrics  # read by the supervisor too
     assert len(after) == 2
     assert set(after).isdisjoint(before)
     assert load.acknowledged - stored_emails(database_url) == set()

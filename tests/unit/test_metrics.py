@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import socket
 import urllib.request
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from podium.web.metrics import Metrics, serve_metrics_port
+from podium.db import migrate
+from podium.settings import Settings
+from podium.web.metrics import Metrics, database_backlogs, serve_metrics_port
+from podium.web.runtime import Runtime
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -63,3 +68,31 @@ def test_metrics_port_serves_only_metrics_on_loopback() -> None:
 
     assert (body, kind) == (b"podium_up 1\n", "text/plain; version=0.0.4; charset=utf-8")
     assert missing.value.code == 404
+
+
+def test_database_errors_are_counted_by_driver_exception_class() -> None:
+    engine = create_engine("sqlite://")
+    metrics = Metrics(now=lambda: NOW)
+    metrics.watch_engine(engine)
+    with engine.connect() as connection:
+        for _ in range(2):
+            with pytest.raises(OperationalError):
+                connection.execute(text("SELECT * FROM no_such_table"))
+
+    lines = metrics.exposition().decode().splitlines()
+
+    assert 'podium_database_errors_total{error="OperationalError"} 2.0' in lines
+
+
+def test_the_database_backlogs_count_waiting_mail_and_webhooks(tmp_path: Path) -> None:
+    settings = replace(Settings.temporary(), database_url=f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    migrate.upgrade(settings.database_url)
+    runtime = Runtime.build(settings)
+    metrics = Metrics(now=lambda: NOW)
+    metrics.backlogs.update(database_backlogs(runtime))
+
+    lines = metrics.exposition().decode().splitlines()
+
+    assert "podium_outbox_backlog 0.0" in lines
+    assert "podium_webhooks_backlog 0.0" in lines
+    assert "podium_webhooks_oldest_age_seconds 0.0" in lines

@@ -17,7 +17,6 @@ from starlette.types import Receive, Scope, Send
 
 from podium.api.actions import ACTIONS
 from podium.clock import VirtualClock
-from podium.services import outbox, webhook_outbox
 from podium.settings import Settings
 from podium.web.admin import Admin
 from podium.web.cancel import SelfCancel
@@ -29,7 +28,7 @@ from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
-from podium.web.metrics import Metrics
+from podium.web.metrics import Metrics, database_backlogs
 from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
 from podium.web.proxy import TrustedProxies
@@ -124,7 +123,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     runtime.subscribe(LiveFeed(runtime, hub))
     metrics = Metrics(now=runtime.context.clock.now)
     metrics.watch_engine(runtime.engine)
-    metrics.backlogs["outbox"] = lambda: runtime.run(outbox.backlog, writes=False)
+    metrics.backlogs.update(database_backlogs(runtime))
     pages = Pages(runtime)
     api = V1Api(runtime, RateLimits.from_settings(settings), journal=journal, faults=faults)
     v2 = V2Api(runtime, journal=journal, faults=faults)
@@ -133,7 +132,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     )
     webhooks = webhooks_for(runtime, faults)
     liveness.checks["webhooks"] = webhooks.problem
-    metrics.backlogs["webhooks"] = lambda: runtime.run(webhook_outbox.owed, writes=False)
     live = Live(runtime, hub)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [

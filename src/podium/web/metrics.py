@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -28,10 +28,24 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
 
+if TYPE_CHECKING:
+    from podium.web.runtime import Runtime
+
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # name → () -> (items waiting, oldest item's time or None)
 Backlog = Callable[[], tuple[int, datetime | None]]
+
+
+def database_backlogs(runtime: Runtime) -> dict[str, Backlog]:
+    """What waits in the database to be sent, read when scraped: e-mails and webhooks (the
+    same for a single process and for the supervisor of --workers)."""
+    from podium.services import outbox, webhook_outbox
+
+    return {
+        "outbox": lambda: runtime.run(outbox.backlog, writes=False),
+        "webhooks": lambda: runtime.run(webhook_outbox.owed, writes=False),
+    }
 
 
 def multiprocess_dir() -> str | None:

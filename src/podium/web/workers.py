@@ -220,11 +220,10 @@ def serve_workers(
 
 def supervisor_exposition(settings: Settings) -> Callable[[], bytes]:
     """--metrics-port with workers: the workers' values, and the backlogs read here."""
-    from podium.services import outbox
-    from podium.web.metrics import Metrics
+    from podium.web.metrics import Metrics, database_backlogs
     from podium.web.runtime import Runtime
 
     runtime = Runtime.build(settings)
     metrics = Metrics(now=runtime.context.clock.now)
-    metrics.backlogs["outbox"] = lambda: runtime.run(outbox.backlog, writes=False)
+    metrics.backlogs.update(database_backlogs(runtime))
     return metrics.exposition

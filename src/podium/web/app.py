@@ -29,6 +29,9 @@ from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
+from podium.web.manage_bearer import bearer_viewer
+from podium.web.manage_exports import Exports
+from podium.web.manage_reports import ReportPages
 from podium.web.metrics import Metrics
 from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
@@ -135,6 +138,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     liveness.checks["webhooks"] = webhooks.problem
     metrics.backlogs["webhooks"] = lambda: runtime.run(webhook_outbox.owed, writes=False)
     live = Live(runtime, hub)
+    # Who reads an organiser's report or export: for now the account's v2 bearer token.
+    find_viewer = bearer_viewer(v2.access, runtime.context.clock.now)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
@@ -148,6 +153,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *SelfCancel(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
+        *Exports(runtime, find_viewer).routes(),
+        *ReportPages(pages, find_viewer).routes(),
         *admin.routes(),
         *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),

@@ -120,6 +120,8 @@ _REGISTRANT_FIELDS = (
 
 def _custom(stored: str) -> str:
     """The registrant's answers as v2 writes them ([] when none), compact JSON."""
+    if stored == "[]":  # most registrants: no custom question
+        return stored
     return json.dumps(json.loads(stored), ensure_ascii=False, separators=(",", ":"))
 
 

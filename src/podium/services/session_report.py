@@ -55,6 +55,17 @@ def presence_per_minute(session: Session, instance: WebinarInstance) -> list[int
     return counts
 
 
+def join_count(session: Session, instance: WebinarInstance) -> int:
+    """Joins of attendees (not panelists): the rows of attendees.csv."""
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Attendance)
+            .where(Attendance.instance_id == instance.id, Attendance.panelist_pk.is_(None))
+        ).scalar_one()
+    )
+
+
 @dataclass(frozen=True)
 class Registrations:
     days: list[tuple[date, int]]  # every day from the first shown to the last, with zeros

@@ -23,8 +23,8 @@ from starlette.routing import Route
 
 from podium.db.models import Webinar, WebinarInstance
 from podium.errors import WebinarNotEnded, WebinarNotFound
-from podium.services import reports, session_report
-from podium.services.reports import AttendanceLine
+from podium.services import exports, reports, session_report
+from podium.services.webinars import Page
 from podium.web import charts
 from podium.web.errors import PRIVATE
 from podium.web.manage_bearer import FindViewer
@@ -178,31 +178,27 @@ def attendance(
 def people(
     session: Session, webinar: Webinar, run: WebinarInstance, zone: ZoneInfo, locale: str
 ) -> tuple[list[Person], list[Person], int, int]:
-    """The first SHOWN joins and absentees (as v1's attendees/list gives them), and the
-    totals of each."""
+    """The first SHOWN joins (as attendees.csv and v1's attendees/list give them) and
+    absentees, and the totals of each: a page of a 100,000-registrant webinar reads no
+    more than that."""
 
     def shown(text: str) -> str:
         moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z").astimezone(zone)
         return format_time(moment, "short", locale=locale)
 
-    attendees: list[Person] = []
-    absentees: list[Person] = []
-    joins = absent = 0
-    line: AttendanceLine
-    for line in reports.attendance_lines(session, webinar, run):
-        name = f"{line.first_name} {line.last_name}".strip()
-        if line.join_time:
-            joins += 1
-            if len(attendees) < SHOWN:
-                left = shown(line.leave_time)
-                attendees.append(
-                    Person(name, line.email, shown(line.join_time), left, line.minutes)
-                )
-        else:
-            absent += 1
-            if len(absentees) < SHOWN:
-                absentees.append(Person(name, line.email, "", "", 0))
-    return attendees, absentees, joins, absent
+    def read(work: Any) -> Any:
+        return work(session.connection())
+
+    first = next(exports.attendees(read, exports.source(webinar, run)), [])
+    attendees = [
+        Person(f"{given} {family}".strip(), email, shown(joined), shown(left), int(minutes))
+        for given, family, email, joined, left, minutes, _ in first[:SHOWN]
+    ]
+    absent_total, absent = reports.absentees(session, webinar, run, Page(1, SHOWN))
+    absentees = [
+        Person(f"{r.first_name} {r.last_name}".strip(), r.email, "", "", 0) for r in absent
+    ]
+    return attendees, absentees, session_report.join_count(session, run), absent_total
 
 
 def _translator(locale: str) -> Any:

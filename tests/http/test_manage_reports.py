@@ -172,9 +172,9 @@ def test_column_chart_svg() -> None:
         '<text x="42" y="20" text-anchor="end">2</text>'
         '<text x="42" y="208" text-anchor="end">0</text><text x="48" y="230">Mon</text>'
         '<text x="624" y="230" text-anchor="end">Tue</text></g>'
-        '<rect class="chart__bar" x="76.8" y="112" width="230.4" height="96">'
+        '<rect class="chart__bar" x="172" y="112" width="40" height="96">'
         "<title>Mon: 1</title></rect>"
-        '<rect class="chart__bar" x="364.8" y="16" width="230.4" height="192">'
+        '<rect class="chart__bar" x="460" y="16" width="40" height="192">'
         "<title>Tue: 2</title></rect></svg>"
     )
 

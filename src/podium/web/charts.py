@@ -79,7 +79,7 @@ def column_chart(
     figure in a <title> (a tooltip)."""
     top = max([count for _, count in columns] + [1])
     slot = PLOT_W / max(len(columns), 1)
-    width = max(slot * 0.8, 1)
+    width = min(max(slot * 0.8, 1), 40)  # a lone day stays a column, not a wall
     bars = []
     for i, (label, count) in enumerate(columns):
         height = count * PLOT_H / top

@@ -221,3 +221,20 @@ def test_a_webinar_with_no_ended_session_exports_its_registrants_only(v2: V2) ->
             404,
             "This webinar has no ended session with that uuid, or none yet.",
         )
+
+
+def test_custom_answers_are_one_json_column(v2: V2) -> None:
+    body = {"topic": "Asks", "start_time": "2026-03-01T10:00:00Z", "settings": {"approval_type": 0}}
+    webinar_id = v2.post("/users/me/webinars", body).json()["id"]
+    form = {"custom_questions": [{"title": "Notes", "type": "short", "required": False}]}
+    v2.patch(f"/webinars/{webinar_id}/registrants/questions", form)
+    answers = [{"title": "Notes", "value": '=2+3, "quoted" 名字'}]
+    person = {"email": "q@x.test", "first_name": "Q", "last_name": "R", "custom_questions": answers}
+    v2.post(f"/webinars/{webinar_id}/registrants", person)
+
+    header, line = table(v2, webinar_id, "registrants")
+    listed = v2.get(f"/webinars/{webinar_id}/registrants").json()["registrants"]
+
+    cell = line[header.index("custom_questions")]
+    assert cell == '[{"title":"Notes","value":"=2+3, \\"quoted\\" 名字"}]'
+    assert json.loads(cell) == listed[0]["custom_questions"] == answers

@@ -14,11 +14,19 @@ from starlette.testclient import TestClient
 from podium.services import polls
 from podium.services.instances import Participant
 from podium.web import charts
+from podium.web.manage_exports import Exports
 from podium.web.manage_reports import ReportPages
 from podium.web.pages import Pages
 from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
-from tests.http.live_helpers import answer_poll, attendee, minutes, run_session, webinar_row
+from tests.http.live_helpers import (
+    answer_poll,
+    attendee,
+    minutes,
+    registrant_by_email,
+    run_session,
+    webinar_row,
+)
 from tests.http.page_helpers import Tree
 from tests.http.v2_helpers import V2, webinar_body
 
@@ -138,13 +146,35 @@ def test_a_host_sees_their_own_webinars_only(v2: V2, session: Session, runtime: 
         user_id = int(request.headers["x-user"])
         return Viewer(account_id, user_id, False)
 
-    app = Starlette(routes=ReportPages(Pages(runtime), find_viewer).routes())
-    client = TestClient(app)
+    routes = ReportPages(Pages(runtime), find_viewer).routes()
+    client = TestClient(Starlette(routes=routes + Exports(runtime, find_viewer).routes()))
     path = f"/manage/webinars/{webinar_id}/report"
-    assert client.get(path, headers={"x-user": str(host_user_id)}).status_code == 200
-    other = client.get(path, headers={"x-user": str(host_user_id + 1000)})
+    csv_path = f"/manage/webinars/{webinar_id}/attendees.csv"
+    host, stranger = {"x-user": str(host_user_id)}, {"x-user": str(host_user_id + 1000)}
+
+    assert client.get(path, headers=host).status_code == 200
+    assert client.get(csv_path, headers=host).status_code == 200
+    other = client.get(path, headers=stranger)
     assert other.status_code == 404
     assert Tree(other.text).tags("h1")[0].content() == "Page not found"
+    other_csv = client.get(csv_path, headers=stranger)
+    assert (other_csv.status_code, other_csv.text) == (404, "There is no webinar at this address.")
+
+
+def test_an_open_join_counts_to_the_end_in_the_csv_as_on_the_page(v2: V2, session: Session) -> None:
+    webinar_id, _ = arrange(v2, session)
+    response = v2.client.get(f"/manage/webinars/{webinar_id}/attendees.csv", headers=bearer(v2))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "first_name,last_name,email,join_time,leave_time,time_in_session,registrant_id",
+        f"Ann,Lee,ann@x.test,2026-01-15T13:01:00Z,2026-01-15T13:05:00Z,4,{registrant(session, 'ann')}",
+        f"Bob,Lee,bob@x.test,2026-01-15T13:02:30Z,2026-01-15T13:10:00Z,7,{registrant(session, 'bob')}",
+        f"Ann,Lee,ann@x.test,2026-01-15T13:04:00Z,2026-01-15T13:08:00Z,4,{registrant(session, 'ann')}",
+    ]
+
+
+def registrant(session: Session, name: str) -> str:
+    return registrant_by_email(session, f"{name}@x.test").registrant_id
 
 
 def test_line_chart_svg() -> None:

@@ -224,3 +224,18 @@ def test_bar_chart_svg() -> None:
         '<rect class="chart__bar" x="16" y="68" width="202.7" height="10"/></svg>'
     )
     assert charts.percent(0, 0) == 0
+
+
+def test_the_report_speaks_the_readers_language(v2: V2, session: Session) -> None:
+    webinar_id, _ = arrange(v2, session)
+    headers = {**bearer(v2), "Accept-Language": "fr-FR,fr;q=0.9"}
+    response = v2.client.get(f"/manage/webinars/{webinar_id}/report", headers=headers)
+
+    tree = Tree(response.text)
+    assert tree.text(id="attendance-title") == "Présence au fil du temps"
+    assert tree.text(id="attendance-chart-title") == "Personnes présentes par minute"
+    assert tree.text(id="attendance-chart-desc") == (
+        "10 minutes à partir de 14:00 ; au plus 2 personnes présentes en même temps."
+    )
+    assert tree.text(id="poll-0-0-desc") == "2 ont répondu"
+    assert '<th scope="col">Part (%)</th>' in response.text

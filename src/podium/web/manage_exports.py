@@ -97,7 +97,7 @@ class Exports:
         columns, batches = KINDS[kind]
         webinar_id, uuid = request.path_params["webinar_id"], asked_uuid(request)
 
-        def work(session: Session) -> tuple[int, str, exports.Source]:
+        def work(session: Session) -> tuple[str, exports.Source]:
             webinar = visible_webinar(session, viewer, webinar_id)
             instance: WebinarInstance | None = None
             if kind != "registrants":
@@ -105,10 +105,10 @@ class Exports:
             name = f"webinar-{webinar.id}-{kind}"
             if instance is not None:
                 name += "-" + instance.started_at.strftime("%Y%m%dT%H%MZ")
-            return webinar.id, name, exports.source(webinar, instance)
+            return name, exports.source(webinar, instance)
 
         try:
-            _, name, source = self.runtime.run(work, writes=False)
+            name, source = self.runtime.run(work, writes=False)
         except WebinarNotFound:
             return PlainTextResponse(NOT_FOUND, 404, headers=NO_STORE)
         except WebinarNotEnded:

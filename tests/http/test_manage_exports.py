@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from starlette.testclient import TestClient
 
+from podium.clock import FixedClock
 from podium.services.exports import (
     ABSENTEE_COLUMNS,
     ATTENDEE_COLUMNS,
@@ -194,14 +195,19 @@ def test_cells_that_could_be_formulas_start_with_a_quote() -> None:
     ]
 
 
-def test_no_token_or_a_bad_one_is_401(v2: V2, client: TestClient, runtime: Runtime) -> None:
+def test_no_token_or_a_bad_one_is_401(
+    v2: V2, client: TestClient, runtime: Runtime, clock: FixedClock
+) -> None:
     webinar_id, _ = arrange(v2, runtime)
     path = f"/manage/webinars/{webinar_id}/registrants.csv"
     answers = [
         client.get(path),
         client.get(path, headers={"Authorization": "Bearer not-a-token"}),
         client.get(path, headers={"Authorization": "Basic eDp5"}),
+        client.get(path, params={"access_token": v2.token}),
     ]
+    clock.advance(hours=1, seconds=1)  # the token's hour is over
+    answers.append(export(v2, webinar_id, "registrants"))
     for response in answers:
         assert response.status_code == 401
         assert response.text == (

@@ -111,7 +111,9 @@ def attendance_lines(
         )
     registrant_columns = [getattr(Registrant, name) for name in PERSON_COLUMNS]
     absent = session.execute(
-        select(*registrant_columns).where(*_absent(webinar, instance)).order_by(Registrant.position)
+        select(*registrant_columns)
+        .where(*absent_conditions(webinar, instance))
+        .order_by(Registrant.position)
     )
     for absent_person in absent:
         first, last, address, custom, standard = _person(list(absent_person))
@@ -147,7 +149,7 @@ def _person(values: list[str]) -> Person:
     return first, last, email, custom_answers, standard
 
 
-def _absent(webinar: Webinar, instance: WebinarInstance) -> list[ColumnElement[bool]]:
+def absent_conditions(webinar: Webinar, instance: WebinarInstance) -> list[ColumnElement[bool]]:
     """Approved registrants (of this occurrence, when registering per occurrence) who did
     not join this session."""
     # NOT IN over one set of ids, not NOT EXISTS per registrant: PostgreSQL hashes the set
@@ -231,7 +233,7 @@ def absentees(
 ) -> tuple[int, list[Registrant]]:
     """Approved registrants (of the session's occurrence) who did not join it, in
     registration order: (how many, one page)."""
-    conditions = _absent(webinar, instance)
+    conditions = absent_conditions(webinar, instance)
     total = session.execute(
         select(func.count()).select_from(Registrant).where(*conditions)
     ).scalar_one()

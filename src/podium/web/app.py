@@ -28,6 +28,9 @@ from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
+from podium.web.manage_bearer import bearer_viewer
+from podium.web.manage_exports import Exports
+from podium.web.manage_reports import ReportPages
 from podium.web.metrics import Metrics, database_backlogs
 from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
@@ -133,6 +136,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     webhooks = webhooks_for(runtime, faults)
     liveness.checks["webhooks"] = webhooks.problem
     live = Live(runtime, hub)
+    # Who reads an organiser's report or export: for now the account's v2 bearer token.
+    find_viewer = bearer_viewer(v2.access, runtime.context.clock.now)
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
@@ -146,6 +151,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *SelfCancel(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
+        *Exports(runtime, find_viewer).routes(),
+        *ReportPages(pages, find_viewer).routes(),
         *admin.routes(),
         *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),

@@ -61,6 +61,7 @@ token endpoint's `{"reason", "error"}`).
     │   │   └── SessionOver        going live again after the end (a new session)
     │   ├── PollIsClosed           409
     │   ├── OwnQuestion            409 upvoting one's own question
+    │   ├── SignInThrottled        429 too many failed sign-ins for an e-mail or from an address
     │   └── RegistrationClosed     410 a registration page that takes no registration now
     │       ├── WebinarHasEnded    410
     │       ├── WebinarIsOver      410 its scheduled time has passed
@@ -389,6 +390,17 @@ class FormExpired(Refusal):
         "This form expired or came from another site. Reload the page and try again.",
     )
     title = "This form expired"
+
+
+class SignInThrottled(Refusal):
+    """Too many failed sign-ins to the dashboard for one e-mail or from one address."""
+
+    code, message = 429, "Too many failed sign-ins. Wait a few minutes and try again."
+    title = "Too many attempts"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "900"}
 
 
 class PassInvalid(Refusal):

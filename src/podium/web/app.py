@@ -29,6 +29,7 @@ from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
+from podium.web.manage_routes import dashboard_routes
 from podium.web.metrics import Metrics
 from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
@@ -148,6 +149,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *SelfCancel(pages).routes(),
         *live.routes(),
         *Manage(runtime).routes(),
+        *dashboard_routes(runtime, hub, webhooks),
         *admin.routes(),
         *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),

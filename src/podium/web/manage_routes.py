@@ -1,0 +1,25 @@
+"""The dashboard's routes (/manage), over one app's runtime, live hub and webhook worker."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from podium.web.live_hub import LiveHub
+from podium.web.manage_account import AccountPages
+from podium.web.manage_auth import SignInPages
+from podium.web.manage_pages import ManagePages
+from podium.web.runtime import Runtime
+from podium.web.webhook_process import Webhooks
+
+
+def dashboard_routes(
+    runtime: Runtime,
+    hub: LiveHub,  # noqa: ARG001 - the live view (manage_live.py) listens to it
+    webhooks: Webhooks,
+) -> list[BaseRoute]:
+    manage = ManagePages(runtime)
+    routes: list[BaseRoute] = [
+        *SignInPages(manage).routes(),
+        *AccountPages(manage, webhooks).routes(),
+    ]
+    return routes

@@ -8,6 +8,7 @@ from podium.web.live_hub import LiveHub
 from podium.web.manage_account import AccountPages
 from podium.web.manage_auth import SignInPages
 from podium.web.manage_pages import ManagePages
+from podium.web.manage_webinars import WebinarPages
 from podium.web.runtime import Runtime
 from podium.web.webhook_process import Webhooks
 
@@ -21,5 +22,6 @@ def dashboard_routes(
     routes: list[BaseRoute] = [
         *SignInPages(manage).routes(),
         *AccountPages(manage, webhooks).routes(),
+        *WebinarPages(manage).routes(),
     ]
     return routes

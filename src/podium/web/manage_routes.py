@@ -8,6 +8,7 @@ from podium.web.live_hub import LiveHub
 from podium.web.manage_account import AccountPages
 from podium.web.manage_auth import SignInPages
 from podium.web.manage_pages import ManagePages
+from podium.web.manage_registrants import RegistrantPages
 from podium.web.manage_webinars import WebinarPages
 from podium.web.runtime import Runtime
 from podium.web.webhook_process import Webhooks
@@ -23,5 +24,6 @@ def dashboard_routes(
         *SignInPages(manage).routes(),
         *AccountPages(manage, webhooks).routes(),
         *WebinarPages(manage).routes(),
+        *RegistrantPages(manage).routes(),
     ]
     return routes

@@ -34,6 +34,19 @@ STATUSES = tuple(str(status) for status in RegistrantStatus)
 ACTIONS = {"approve": "approved", "deny": "denied", "cancel": "cancelled"}
 
 
+def _attendee(values: dict[str, str]) -> Attendee:
+    """Who the host adds, checked like the API checks a registration."""
+    from podium.api.webinar_params import valid_email
+
+    if not values["first_name"]:
+        raise MissingParameter(name="first_name")
+    return Attendee(
+        email=valid_email(values["email"], "email"),
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+    )
+
+
 def _position(text: str | None) -> int | None:
     return None if not text else ascii_int(text, max_digits=10)
 
@@ -160,8 +173,6 @@ class RegistrantPages:
         if isinstance(posted, Response):
             return posted
         signed, form = posted
-        from podium.api.webinar_params import valid_email
-
         values = {
             key: str(form.get(key, "")).strip()[:300]
             for key in ("email", "first_name", "last_name")
@@ -169,13 +180,7 @@ class RegistrantPages:
         webinar_id = request.path_params["webinar_id"]
         context = self.manage.runtime.context
         try:
-            if not values["first_name"]:
-                raise MissingParameter(name="first_name")
-            attendee = Attendee(
-                email=valid_email(values["email"], "email"),
-                first_name=values["first_name"],
-                last_name=values["last_name"],
-            )
+            attendee = _attendee(values)
 
             def work(session: Session) -> None:
                 webinar = self.manage.webinar_for(session, signed, webinar_id)

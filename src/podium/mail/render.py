@@ -97,7 +97,9 @@ def _about(kind: str, payload: dict[str, Any], context: MailContext) -> dict[str
     return {
         "person": str(about.get("name", "")),
         "person_email": str(about.get("email", "")),
-        "manage_url": f"{context.public_url}/manage/webinars/{webinar_id}/registrants?status=pending",
+        "manage_url": (
+            f"{context.public_url}/manage/webinars/{webinar_id}/registrants?status=pending"
+        ),
     }
 
 

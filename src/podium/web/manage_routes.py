@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from podium.web.live_hub import LiveHub
 from podium.web.manage_account import AccountPages
 from podium.web.manage_auth import SignInPages
+from podium.web.manage_live import LivePages
 from podium.web.manage_pages import ManagePages
 from podium.web.manage_registrants import RegistrantPages
 from podium.web.manage_webinars import WebinarPages
@@ -16,7 +17,7 @@ from podium.web.webhook_process import Webhooks
 
 def dashboard_routes(
     runtime: Runtime,
-    hub: LiveHub,  # noqa: ARG001 - the live view (manage_live.py) listens to it
+    hub: LiveHub,
     webhooks: Webhooks,
 ) -> list[BaseRoute]:
     manage = ManagePages(runtime)
@@ -25,5 +26,6 @@ def dashboard_routes(
         *AccountPages(manage, webhooks).routes(),
         *WebinarPages(manage).routes(),
         *RegistrantPages(manage).routes(),
+        *LivePages(manage, hub).routes(),
     ]
     return routes

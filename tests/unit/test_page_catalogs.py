@@ -10,7 +10,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "podium" / "web"
-METHODS = [("public/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [
+    ("public/**.py", "python"),
+    ("templates/manage/**.html", "ignore"),  # the dashboard's own catalog (manage.po)
+    ("templates/**.html", "jinja2"),
+]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 
 

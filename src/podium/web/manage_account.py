@@ -34,7 +34,7 @@ from podium.services.sign_in import SignedIn
 from podium.services.webhook_payloads import EVENTS
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.web.mailer import mail_context
-from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_pages import N_, ManagePages, done
 from podium.web.webhook_admin import add_subscription
 from podium.web.webhook_process import Webhooks
 
@@ -101,7 +101,7 @@ class AccountPages:
         zone = str(form.get("timezone", ""))
         if zone not in known_timezones():
             return self._account_page(
-                request, signed, 400, errors={"timezone": "Choose a time zone from the list."}
+                request, signed, 400, errors={"timezone": N_("Choose a time zone from the list.")}
             )
 
         def work(session: Session) -> None:
@@ -122,7 +122,7 @@ class AccountPages:
                 request,
                 signed,
                 400,
-                errors={"confirm": "Tick the box to confirm: scripts using the old key stop."},
+                errors={"confirm": N_("Tick the box to confirm: scripts using the old key stop.")},
             )
         context = self.manage.runtime.context
         pair = await self.manage.write(
@@ -169,12 +169,14 @@ class AccountPages:
                 await self.manage.write(add)
                 shown = {"new_password": password, "for_email": email, "notice_key": "user_added"}
             except InvalidParameter:
-                shown = {"errors": {"email": "Enter a valid e-mail address."}}
+                shown = {"errors": {"email": N_("Enter a valid e-mail address.")}}
                 status = 400
             except Exception as error:  # the unique (account, e-mail) key
                 if "unique" not in str(error).lower():
                     raise
-                shown = {"errors": {"email": "This account already has a host with this e-mail."}}
+                shown = {
+                    "errors": {"email": N_("This account already has a host with this e-mail.")}
+                }
                 status = 400
         return self._users_page(request, signed, status, **shown)
 

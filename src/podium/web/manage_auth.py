@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from podium.errors import FormExpired, SignInThrottled
 from podium.services import sign_in
-from podium.web.manage_pages import LANGUAGE_COOKIE, LANGUAGES, ManagePages
+from podium.web.manage_pages import LANGUAGE_COOKIE, LANGUAGES, N_, ManagePages
 from podium.web.pages import Pages
 
 # Failed sign-ins allowed per 15 minutes: for one e-mail, and from one address.
@@ -118,7 +118,7 @@ class SignInPages:
         if token is None:
             self.throttle.failed(email, address)
             return self._form(
-                request, email=email, error="The email or the password is wrong.", status=400
+                request, email=email, error=N_("The email or the password is wrong."), status=400
             )
         target = safe_next(str(form.get("next", "")))
         response = RedirectResponse(target, 303)

@@ -39,6 +39,29 @@ LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "zh_Hans_CN":
 MAX_FIELDS = 5000  # a bulk action names at most a page of registrants
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated later"
+    """Marks a text for the dashboard's catalog; the template translates it when shown."""
+    return message
+
+
+# Texts that reach the templates as values (statuses, roles, refusals of the dashboard).
+SHOWN_LATER = (
+    N_("approved"),
+    N_("pending"),
+    N_("denied"),
+    N_("cancelled"),
+    N_("sent"),
+    N_("failed"),
+    N_("Too many attempts"),
+    N_("Too many failed sign-ins. Wait a few minutes and try again."),
+    N_("first"),
+    N_("second"),
+    N_("third"),
+    N_("fourth"),
+    N_("last"),
+)
+
+
 @cache
 def translations(locale: str) -> NullTranslations:
     """The dashboard's catalog (locales/*/manage.po) over the pages' one."""

@@ -162,22 +162,22 @@ def posted_values(form: FormData) -> dict[str, Any]:
 
 
 def recurrence_summary(text: str | None, _: Callable[[str], str]) -> str:
-    """A recurrence in words: "Every 2 weeks on Monday, Wednesday; 4 times"."""
+    """A recurrence in words: "Every 2 weeks on Monday, Wednesday; occurrences: 4"."""
     if not text:
         return ""
     data = json.loads(text)
     every, kind = int(data.get("repeat_interval") or 1), int(data["type"])
     unit = {1: (_("day"), _("days")), 2: (_("week"), _("weeks")), 3: (_("month"), _("months"))}
     word = unit[kind][0] if every == 1 else f"{every} {unit[kind][1]}"
-    parts = [f"{_('Every')} {word}"]
+    parts = [_("Every"), word]
     if kind == 2 and data.get("weekly_days"):
-        parts.append(f"{_('on')} " + ", ".join(_(DAYS[d - 1]) for d in data["weekly_days"]))
+        parts += [_("on"), ", ".join(_(DAYS[d - 1]) for d in data["weekly_days"])]
     if kind == 3 and data.get("monthly_day"):
-        parts.append(f"{_('on day')} {data['monthly_day']}")
+        parts += [_("on day"), str(data["monthly_day"])]
     if kind == 3 and data.get("monthly_week"):
         week = _(WEEKS[int(data["monthly_week"])])
-        parts.append(f"{_('on the')} {week} {_(DAYS[int(data['monthly_week_day']) - 1])}")
+        parts += [_("on the"), week, _(DAYS[int(data["monthly_week_day"]) - 1])]
     summary = " ".join(parts)
     if data.get("end_date_time"):
-        return f"{summary}; {_('until')} {str(data['end_date_time'])[:10]}"
-    return f"{summary}; {_('occurrences:')} {data.get('end_times') or 1}"
+        return f"{summary}; " + _("until") + " " + str(data["end_date_time"])[:10]
+    return f"{summary}; " + _("occurrences:") + f" {data.get('end_times') or 1}"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from podium.db.models import ApiCredential, DashboardSession, User
+from podium.db.models import ApiCredential, DashboardSession, User, WebhookSubscription
 from podium.services import accounts
 from podium.settings import Settings
 from podium.web.runtime import Runtime
@@ -197,3 +197,4 @@ def test_a_webhook_url_podium_will_not_call_is_refused_next_to_the_field(
         "(allowed only on a --sandbox server or with PODIUM_WEBHOOK_ALLOW_PRIVATE=1)."
     )
     assert Tree(answer.text).text(**{"class": "empty"}) == "No webhook yet."
+    assert session.execute(select(WebhookSubscription)).all() == []

@@ -262,7 +262,7 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
 
     with browser(settings, runtime) as second:
         assert sign_in_as(second, "second@acme.test").status_code == 303
-        for path in ("", "/edit", "/registrants", "/live"):
+        for path in ("", "/edit", "/registrants", "/live", "/questions"):
             never = second.get(f"/manage/webinars/99999999999{path}")
             answer = second.get(f"/manage/webinars/{webinar.id}{path}")
             assert answer.status_code == 404

@@ -9,6 +9,7 @@ from podium.web.manage_account import AccountPages
 from podium.web.manage_auth import SignInPages
 from podium.web.manage_live import LivePages
 from podium.web.manage_pages import ManagePages
+from podium.web.manage_questions import QuestionPages
 from podium.web.manage_registrants import RegistrantPages
 from podium.web.manage_webinars import WebinarPages
 from podium.web.runtime import Runtime
@@ -27,5 +28,6 @@ def dashboard_routes(
         *WebinarPages(manage).routes(),
         *RegistrantPages(manage).routes(),
         *LivePages(manage, hub).routes(),
+        *QuestionPages(manage).routes(),
     ]
     return routes

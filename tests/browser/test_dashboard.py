@@ -6,6 +6,7 @@ page is kept as a screenshot in docs/screenshots/dashboard-*.png."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from podium.testing import PodiumServer, TestAccount
-from tests.browser.conftest import Api, Visit, axe_violations
+from tests.browser.conftest import Api, Visit, axe_violations, dumps
+from tests.browser.test_live_webinar import confirm
 
 pytestmark = pytest.mark.browser
 
@@ -102,8 +104,24 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     checked(page, "webinar", found)
     webinar_id = int(page.url.split("/manage/webinars/")[1].split("?")[0])
 
-    for name in ("Ann", "Bob", "Cleo"):  # registrations arrive through the API
-        assert api.register(webinar_id, name)["id"] == webinar_id
+    page.get_by_role("link", name="Registration questions").click()
+    page.get_by_label("Title", exact=True).first.fill("Your team")
+    page.get_by_label("Kind of answer").first.select_option("single_dropdown")
+    page.get_by_label("Required", exact=True).first.check()
+    page.get_by_label("Choices, one per line").first.fill("Sales\nSupport")
+    page.get_by_role("button", name="Save the questions").click()
+    expect(page.locator(".alert--success")).to_have_text("Your changes are saved.")
+    checked(page, "questions", found)
+    page.get_by_role("link", name="Weekly office hours").click()
+
+    team = dumps([{"title": "Your team", "value": "Sales"}])
+    refused = api.register(webinar_id, "Zed")  # the custom question is required
+    assert refused["error"]["code"] == 300
+    people = {
+        name: api.register(webinar_id, name, custom_questions=team)
+        for name in ("Ann", "Bob", "Cleo")
+    }  # registrations arrive through the API
+    assert {p["id"] for p in people.values()} == {webinar_id}
 
     page.get_by_role("link", name="Manage registrants").click()
     expect(page.locator("#needs-approval")).to_have_text("3 need approval")
@@ -118,9 +136,24 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     )
     checked(page, "registrants-approved", found, shot=False)
 
+    page.goto(f"{server.root_url}/manage/webinars/{webinar_id}/live")  # the session runs
+    expect(page.locator("#live-status")).to_contain_text("Not running now.")
+    host = visit(api("webinar/get", id=webinar_id)["start_url"])
+    confirm(host, "Go live", "Go live before the scheduled time?", "Go live now")
+    expect(page.locator("#live-status")).to_contain_text("Live since")  # reloaded on "started"
+    ann = visit(people["Ann"]["join_url"], 390)
+    expect(page.locator("#present li")).to_have_text([re.compile("^Ann Guest \\(attendee")])
+    expect(page.locator("#present-count")).to_have_text("1")
+    ann.get_by_label("Your question").fill("Is it recorded?")
+    ann.get_by_role("button", name="Ask").click()
+    expect(page.locator("#questions li")).to_have_text([re.compile("Ann Guest.*Is it recorded\\?")])
+    checked(page, "live", found)
+    ann.close()
+    expect(page.locator("#present li")).to_have_count(0)
+    expect(page.locator("#activity li").first).to_contain_text("Ann Guest left")
+
     for name, path in (
         ("webinar-edit", f"/manage/webinars/{webinar_id}/edit"),
-        ("live", f"/manage/webinars/{webinar_id}/live"),
         ("account", "/manage/account"),
         ("users", "/manage/account/users"),
         ("outbox", "/manage/account/outbox"),
@@ -133,4 +166,4 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     expect(page.locator(".badge--attention")).to_have_text("1 need approval")
 
     assert found == {name: [] for name in found}
-    assert len(found) == 26  # 13 pages and states, at two widths
+    assert len(found) == 28  # 14 pages and states, at two widths

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "a long story password"
+Found = dict[str, object]  # axe's findings per page and width
 
 
 def set_password(database_url: str, account: TestAccount) -> None:
@@ -49,7 +50,7 @@ def set_password(database_url: str, account: TestAccount) -> None:
     assert (done.returncode, done.stderr.strip()) == (0, "The password of host@e2e.test is set.")
 
 
-def checked(page: Page, name: str, found: dict[str, object], *, shot: bool = True) -> None:
+def checked(page: Page, name: str, found: Found, *, shot: bool = True) -> None:
     """axe at 1280 px and at 390 px (and a screenshot of each, for the main pages)."""
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -59,17 +60,7 @@ def checked(page: Page, name: str, found: dict[str, object], *, shot: bool = Tru
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
-    visit: Visit,
-    api: Api,
-    server: PodiumServer,
-    server_database_url: str,
-    fresh_account: TestAccount,
-) -> None:
-    set_password(server_database_url, fresh_account)
-    found: dict[str, object] = {}
-    page = visit(f"{server.root_url}/manage")
-
+def sign_in_by_keyboard(page: Page, found: Found) -> None:
     expect(page.locator("h1")).to_have_text("Sign in to the dashboard")
     checked(page, "login", found)
     page.get_by_label("Email").focus()  # the keyboard only, from here to the list
@@ -80,6 +71,8 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     expect(page.locator("h1")).to_have_text("Webinars")
     checked(page, "webinars-empty", found, shot=False)
 
+
+def create_recurring_webinar(page: Page, found: Found) -> int:
     page.get_by_role("link", name="New webinar").click()
     expect(page.locator("h1")).to_have_text("New webinar")
     checked(page, "webinar-new", found)
@@ -102,8 +95,10 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     expect(page.locator(".occurrences li")).to_have_count(4)
     expect(page.locator(".occurrences li").first).to_contain_text("2099-01-05 17:00 (Europe/Paris)")
     checked(page, "webinar", found)
-    webinar_id = int(page.url.split("/manage/webinars/")[1].split("?")[0])
+    return int(page.url.split("/manage/webinars/")[1].split("?")[0])
 
+
+def ask_a_custom_question(page: Page, found: Found) -> None:
     page.get_by_role("link", name="Registration questions").click()
     page.get_by_label("Title", exact=True).first.fill("Your team")
     page.get_by_label("Kind of answer").first.select_option("single_dropdown")
@@ -114,15 +109,8 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     checked(page, "questions", found)
     page.get_by_role("link", name="Weekly office hours").click()
 
-    team = dumps([{"title": "Your team", "value": "Sales"}])
-    refused = api.register(webinar_id, "Zed")  # the custom question is required
-    assert refused["error"]["code"] == 300
-    people = {
-        name: api.register(webinar_id, name, custom_questions=team)
-        for name in ("Ann", "Bob", "Cleo")
-    }  # registrations arrive through the API
-    assert {p["id"] for p in people.values()} == {webinar_id}
 
+def approve_two_in_bulk(page: Page, found: Found) -> None:
     page.get_by_role("link", name="Manage registrants").click()
     expect(page.locator("#needs-approval")).to_have_text("3 need approval")
     checked(page, "registrants", found)
@@ -136,12 +124,13 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     )
     checked(page, "registrants-approved", found, shot=False)
 
-    page.goto(f"{server.root_url}/manage/webinars/{webinar_id}/live")  # the session runs
+
+def watch_the_session(page: Page, found: Found, host: Page, visit: Visit, join_url: str) -> None:
+    """The live view, as the host goes live and Ann joins, asks, and leaves."""
     expect(page.locator("#live-status")).to_contain_text("Not running now.")
-    host = visit(api("webinar/get", id=webinar_id)["start_url"])
     confirm(host, "Go live", "Go live before the scheduled time?", "Go live now")
     expect(page.locator("#live-status")).to_contain_text("Live since")  # reloaded on "started"
-    ann = visit(people["Ann"]["join_url"], 390)
+    ann = visit(join_url, 390)
     expect(page.locator("#present li")).to_have_text([re.compile("^Ann Guest \\(attendee")])
     expect(page.locator("#present-count")).to_have_text("1")
     ann.get_by_label("Your question").fill("Is it recorded?")
@@ -151,6 +140,35 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     ann.close()
     expect(page.locator("#present li")).to_have_count(0)
     expect(page.locator("#activity li").first).to_contain_text("Ann Guest left")
+
+
+def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
+    visit: Visit,
+    api: Api,
+    server: PodiumServer,
+    server_database_url: str,
+    fresh_account: TestAccount,
+) -> None:
+    set_password(server_database_url, fresh_account)
+    found: Found = {}
+    page = visit(f"{server.root_url}/manage")
+    sign_in_by_keyboard(page, found)
+    webinar_id = create_recurring_webinar(page, found)
+    ask_a_custom_question(page, found)
+
+    team = dumps([{"title": "Your team", "value": "Sales"}])
+    refused = api.register(webinar_id, "Zed")  # the custom question is required
+    assert refused["error"]["code"] == 300
+    people = {  # registrations arrive through the API
+        name: api.register(webinar_id, name, custom_questions=team)
+        for name in ("Ann", "Bob", "Cleo")
+    }
+    assert {p["id"] for p in people.values()} == {webinar_id}
+    approve_two_in_bulk(page, found)
+
+    page.goto(f"{server.root_url}/manage/webinars/{webinar_id}/live")  # the session runs
+    host = visit(api("webinar/get", id=webinar_id)["start_url"])
+    watch_the_session(page, found, host, visit, people["Ann"]["join_url"])
 
     for name, path in (
         ("webinar-edit", f"/manage/webinars/{webinar_id}/edit"),

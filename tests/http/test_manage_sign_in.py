@@ -3,6 +3,7 @@ absolute expiry on the server clock, revocation), cookie flags, CSRF, throttling
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from podium.clock import FixedClock
 from podium.db.models import DashboardSession, User
 from podium.services import sign_in
 from podium.settings import Settings
+from podium.web.app import create_app
 from podium.web.runtime import Runtime
 from tests.conftest import NOW
 from tests.http.manage_helpers import PASSWORD, browser, csrf_of, sign_in_as
@@ -192,3 +194,19 @@ def test_a_form_posted_from_another_site_is_refused(signed: TestClient) -> None:
     )
 
     assert answer.status_code == 403
+
+
+@pytest.mark.usefixtures("owner")
+def test_the_cookie_is_not_secure_when_the_public_url_is_http(
+    settings: Settings, runtime: Runtime
+) -> None:
+    plain = replace(settings, public_url="http://podium.test")
+    runtime.settings = plain
+    with TestClient(
+        create_app(plain, runtime), base_url="http://podium.test", follow_redirects=False
+    ) as client:
+        answer = sign_in_as(client, "host@acme.test")
+
+    assert answer.status_code == 303
+    assert "Secure" not in answer.headers["set-cookie"]
+    assert "HttpOnly" in answer.headers["set-cookie"]

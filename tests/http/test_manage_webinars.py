@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import Occurrence, Webinar
-from podium.services import accounts
+from podium.services import accounts, sign_in
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
@@ -277,3 +277,51 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
     assert deleting.status_code == 404
     session.refresh(webinar)
     assert webinar.deleted_at is None
+
+
+def test_the_owner_sees_every_hosts_webinars_and_a_user_who_may_not_host_cannot_create(
+    settings: Settings,
+    runtime: Runtime,
+    signed: TestClient,
+    session: Session,
+    account: AccountKeys,
+) -> None:
+    for email, hosts in (("second@acme.test", True), ("viewer@acme.test", False)):
+        accounts.add_user(
+            session,
+            account.account_id,
+            email=email,
+            has_webinar=hosts,
+            ids=runtime.context.issuer.ids,
+            now=NOW,
+        )
+        set_password(session, email)
+    with browser(settings, runtime) as second, browser(settings, runtime) as viewer:
+        sign_in_as(second, "second@acme.test")
+        create(
+            second,
+            topic="Second's webinar",
+            type="5",
+            start="2026-03-01T10:00",
+            timezone="UTC",
+            duration="30",
+            approval_type="0",
+        )
+        sign_in_as(viewer, "viewer@acme.test")
+        refused = create(
+            viewer,
+            topic="Not allowed",
+            type="5",
+            start="2026-03-01T10:00",
+            timezone="UTC",
+            duration="30",
+            approval_type="0",
+        )
+
+    assert "Second&#39;s webinar" in signed.get("/manage/webinars").text
+    assert refused.status_code == 400
+    [user] = sign_in.users_by_email(session, "viewer@acme.test")
+    assert Tree(refused.text).text(id="form-error") == (
+        f"Cannot use webinar API, you need to enable webinar for this user: {user.host_id}"
+    )
+    assert session.execute(select(Webinar.topic)).scalars().all() == ["Second's webinar"]

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from podium.db.models import Panelist, Webinar
+from podium.db.models import Panelist, User, Webinar
 from podium.errors import (
     InvalidOccurrence,
     InvalidParameter,
@@ -26,8 +26,7 @@ from podium.errors import (
     WebinarNotFound,
     ZoomError,
 )
-from podium.services import dashboard, webinars
-from podium.services.accounts import Host
+from podium.services import accounts, dashboard, webinars
 from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
 from podium.web.manage_account import scope_of
@@ -150,9 +149,10 @@ class WebinarPages:
         context = self.manage.runtime.context
         try:
             settings = read_form(form, creating=True)
-            host = Host(signed.user_id, signed.account_id, "", signed.email)
 
             def work(session: Session) -> int:
+                user = session.get_one(User, signed.user_id)
+                host = accounts.find_host(session, user.account_id, user.host_id)  # may host?
                 return webinars.create_webinar(
                     session, host, settings, issuer=context.issuer, now=context.clock.now()
                 ).id
@@ -160,6 +160,9 @@ class WebinarPages:
             webinar_id = await self.manage.write(work)
         except (InvalidParameter, MissingParameter) as error:
             errors = {field_of(str(error.context.get("name"))): str(error)}
+            return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
+        except ZoomError as error:  # e.g. a user who may not host webinars
+            errors = {"form": str(error)}
             return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
         return done(f"/manage/webinars/{webinar_id}", "created")
 

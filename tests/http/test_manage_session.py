@@ -34,7 +34,6 @@ def test_the_owner_another_host_and_nobody(
     settings: Settings,
     runtime: Runtime,
     signed: TestClient,
-    person: TestClient,
     session: Session,
     account: AccountKeys,
 ) -> None:

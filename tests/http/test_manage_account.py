@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import ApiCredential, DashboardSession, User, WebhookSubscription
-from podium.services import accounts
+from podium.services import accounts, webhook_subscriptions
+from podium.services.webhook_subscriptions import NewSubscription
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
@@ -198,3 +199,36 @@ def test_a_webhook_url_podium_will_not_call_is_refused_next_to_the_field(
     )
     assert Tree(answer.text).text(**{"class": "empty"}) == "No webhook yet."
     assert session.execute(select(WebhookSubscription)).all() == []
+
+
+def test_a_webhooks_page_lists_its_recent_deliveries(
+    runtime: Runtime,
+    signed: TestClient,
+    client: TestClient,
+    account: AccountKeys,
+    session: Session,
+) -> None:
+    context = runtime.context
+    hook = webhook_subscriptions.create(
+        session,
+        account.account_id,
+        NewSubscription("https://hooks.example.org/podium", "s3cret", ("webinar.created",)),
+        key=context.issuer.key,
+        ids=context.issuer.ids,
+        now=NOW,
+    )
+    session.flush()
+    runtime.webhook_subscriptions_changed()
+    create_webinar(client, account, topic="Hooked")
+
+    page = signed.get(f"/manage/account/webhooks/{hook.subscription_id}")
+    listed = signed.get("/manage/account/webhooks")
+
+    tree = Tree(page.text)
+    assert tree.text(id="hook-status") == "active"
+    rows = tree.find(id="deliveries")[0].children[1].children
+    assert [r.content() for r in rows] == [
+        "webinar.created 2026-01-15T12:00:00Z pending 0 2026-01-15T12:00:00Z"
+    ]
+    assert f'href="/manage/account/webhooks/{hook.subscription_id}"' in listed.text
+    assert signed.get("/manage/account/webhooks/nope").status_code == 404

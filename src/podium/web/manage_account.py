@@ -27,16 +27,13 @@ from starlette.routing import Route
 from podium.api.params import known_timezones
 from podium.api.webinar_params import valid_email
 from podium.db.models import User
-from podium.errors import InvalidParameter, MissingParameter, ZoomError
-from podium.services import accounts, dashboard, sign_in, webhook_subscriptions
+from podium.errors import InvalidParameter
+from podium.services import accounts, dashboard, sign_in
 from podium.services.dashboard import Scope
 from podium.services.sign_in import SignedIn
-from podium.services.webhook_payloads import EVENTS
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.web.mailer import mail_context
 from podium.web.manage_pages import N_, ManagePages, done
-from podium.web.webhook_admin import add_subscription
-from podium.web.webhook_process import Webhooks
 
 
 def scope_of(signed: SignedIn) -> Scope:
@@ -44,9 +41,8 @@ def scope_of(signed: SignedIn) -> Scope:
 
 
 class AccountPages:
-    def __init__(self, manage: ManagePages, webhooks: Webhooks) -> None:
+    def __init__(self, manage: ManagePages) -> None:
         self.manage = manage
-        self.webhooks = webhooks
 
     def routes(self) -> list[Route]:
         base = "/manage/account"
@@ -57,8 +53,6 @@ class AccountPages:
             Route(base + "/users", self.users, methods=["GET", "POST"]),
             Route(base + "/users/{host_id}/password", self.reset_password, methods=["POST"]),
             Route(base + "/outbox", self.outbox, methods=["GET"]),
-            Route(base + "/webhooks", self.webhook_list, methods=["GET", "POST"]),
-            Route(base + "/webhooks/{webhook_id}/remove", self.webhook_remove, methods=["POST"]),
         ]
 
     # -- profile and key ---------------------------------------------------------------------
@@ -84,7 +78,7 @@ class AccountPages:
             return self.manage.to_login(request)
         return self._account_page(request, signed)
 
-    async def _posted(self, request: Request) -> tuple[SignedIn, FormData] | Response:
+    async def posted(self, request: Request) -> tuple[SignedIn, FormData] | Response:
         signed = await self.manage.signed_in(request)
         if signed is None:
             return self.manage.to_login(request)
@@ -94,7 +88,7 @@ class AccountPages:
         return signed, form
 
     async def timezone(self, request: Request) -> Response:
-        posted = await self._posted(request)
+        posted = await self.posted(request)
         if isinstance(posted, Response):
             return posted
         signed, form = posted
@@ -111,7 +105,7 @@ class AccountPages:
         return done("/manage/account", "timezone_saved")
 
     async def rotate(self, request: Request) -> Response:
-        posted = await self._posted(request)
+        posted = await self.posted(request)
         if isinstance(posted, Response):
             return posted
         signed, form = posted
@@ -199,7 +193,7 @@ class AccountPages:
         )
 
     async def reset_password(self, request: Request) -> Response:
-        posted = await self._posted(request)
+        posted = await self.posted(request)
         if isinstance(posted, Response):
             return posted
         signed, _form = posted
@@ -245,67 +239,6 @@ class AccountPages:
             {"messages": messages, "page": page, "more": more},
             signed,
         )
-
-    # -- webhooks (owner) --------------------------------------------------------------------
-
-    async def webhook_list(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        if not signed.is_owner:
-            return self.manage.not_found(request, signed)
-        errors: dict[str, str] = {}
-        values: dict[str, Any] = {"events": list(EVENTS)}
-        if request.method == "POST":
-            form = await self.manage.checked_form(request, signed)
-            if isinstance(form, Response):
-                return form
-            chosen = [str(v) for v in form.getlist("events")]
-            values = {"url": str(form.get("url", "")), "events": chosen}
-            try:
-                new = webhook_subscriptions.parse_subscription(
-                    {
-                        "url": values["url"].strip() or None,
-                        "secret_token": str(form.get("secret_token", "")) or None,
-                        "events": chosen,
-                    }
-                )
-                await add_subscription(self.manage.runtime, self.webhooks, signed.account_id, new)
-                return done("/manage/account/webhooks", "webhook_added")
-            except (InvalidParameter, MissingParameter) as error:
-                errors[str(error.context.get("name", "url"))] = str(error)
-            except ZoomError as error:
-                errors["url"] = str(error)
-        hooks = self.manage.read(
-            lambda s: [
-                webhook_subscriptions.view(h)
-                for h in webhook_subscriptions.listing(s, signed.account_id)
-            ]
-        )
-        return self.manage.render(
-            request,
-            "manage/webhooks.html",
-            {"hooks": hooks, "all_events": EVENTS, "errors": errors, "values": values},
-            signed,
-            status=400 if errors else 200,
-        )
-
-    async def webhook_remove(self, request: Request) -> Response:
-        posted = await self._posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, _form = posted
-        if not signed.is_owner:
-            return self.manage.not_found(request, signed)
-        webhook_id, now = request.path_params["webhook_id"], self.manage.now()
-        try:
-            await self.manage.write(
-                lambda s: webhook_subscriptions.remove(s, signed.account_id, webhook_id, now=now)
-            )
-        except ZoomError:
-            return self.manage.not_found(request, signed)
-        self.manage.runtime.webhook_subscriptions_changed()
-        return done("/manage/account/webhooks", "webhook_removed")
 
 
 def _page_number(text: str) -> int:

@@ -11,6 +11,7 @@ from podium.web.manage_live import LivePages
 from podium.web.manage_pages import ManagePages
 from podium.web.manage_questions import QuestionPages
 from podium.web.manage_registrants import RegistrantPages
+from podium.web.manage_webhooks import WebhookPages
 from podium.web.manage_webinars import WebinarPages
 from podium.web.runtime import Runtime
 from podium.web.webhook_process import Webhooks
@@ -24,7 +25,8 @@ def dashboard_routes(
     manage = ManagePages(runtime)
     routes: list[BaseRoute] = [
         *SignInPages(manage).routes(),
-        *AccountPages(manage, webhooks).routes(),
+        *AccountPages(manage).routes(),
+        *WebhookPages(manage, webhooks).routes(),
         *WebinarPages(manage).routes(),
         *RegistrantPages(manage).routes(),
         *LivePages(manage, hub).routes(),

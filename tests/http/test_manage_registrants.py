@@ -12,7 +12,15 @@ from podium.db.models import OutboxMessage
 from tests.conftest import AccountKeys
 from tests.http.manage_helpers import post_form
 from tests.http.page_helpers import Tree
-from tests.http.registration_helpers import create_webinar, register, statuses
+from tests.http.registration_helpers import (
+    SERIES_OCCURRENCES,
+    create_series,
+    create_webinar,
+    occurrence_rows,
+    register,
+    registrant_rows,
+    statuses,
+)
 
 
 def arrange(client: TestClient, account: AccountKeys, people: int = 3) -> int:
@@ -168,3 +176,31 @@ def test_resending_the_confirmation_writes_one_email_per_ten_minutes(
         .all()
     )
     assert kinds == ["registration_pending", "registration_pending"]
+
+
+def test_adding_by_hand_to_a_webinar_that_registers_per_occurrence_names_one(
+    signed: TestClient, client: TestClient, account: AccountKeys, session: Session
+) -> None:
+    webinar_id = create_series(client, account, registration_type=3)
+    page = f"/manage/webinars/{webinar_id}/registrants"
+    options = [
+        o.attrs["value"]
+        for o in Tree(signed.get(page).text).tags("option")
+        if o.attrs.get("value", "").isdigit() and len(o.attrs["value"]) == 13
+    ]
+
+    answer = post_form(
+        signed,
+        page,
+        page + "/add",
+        {
+            "first_name": "Grace",
+            "email": "grace@ext.test",
+            "occurrence_id": options[1],
+        },
+    )
+
+    assert options == SERIES_OCCURRENCES
+    assert answer.headers["location"] == f"{page}?done=added"
+    [grace] = registrant_rows(session)
+    assert occurrence_rows(session, grace) == [(2, False)]

@@ -9,6 +9,7 @@ registration.py, resend.py).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from podium.codes import ApprovalType, RegistrantStatus
+from podium.codes import ApprovalType, RegistrantStatus, RegistrationType, WebinarType
+from podium.db.models import Webinar
 from podium.errors import (
     InvalidParameter,
     MissingParameter,
@@ -27,8 +29,10 @@ from podium.errors import (
 from podium.numbers import ascii_int
 from podium.services import accounts, dashboard, registrants, registration, resend
 from podium.services.registration import Attendee
+from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
 from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_schedule import utc_to_local
 
 STATUSES = tuple(str(status) for status in RegistrantStatus)
 ACTIONS = {"approve": "approved", "deny": "denied", "cancel": "cancelled"}
@@ -45,6 +49,23 @@ def _attendee(values: dict[str, str]) -> Attendee:
         first_name=values["first_name"],
         last_name=values["last_name"],
     )
+
+
+def _choosable(webinar: Webinar, now: datetime) -> list[dict[str, str]]:
+    """The occurrences a registration by hand may name (a webinar that registers per
+    occurrence): those still to come, in the webinar's zone."""
+    if webinar.type != WebinarType.RECURRING_FIXED_TIME:
+        return []
+    if not RegistrationType(webinar.registration_type).is_per_occurrence:
+        return []
+    return [
+        {
+            "id": occurrence_key(o),
+            "start": utc_to_local(o.start_at, webinar.timezone).replace("T", " "),
+        }
+        for o in webinar.occurrences
+        if not o.is_deleted and o.start_at >= now
+    ]
 
 
 def _position(text: str | None) -> int | None:
@@ -73,6 +94,7 @@ class RegistrantPages:
         search = query.get("q", "")[:100]
         after, before = _position(query.get("after")), _position(query.get("before"))
         webinar_id = request.path_params["webinar_id"]
+        now = self.manage.now()
 
         def work(session: Session) -> dict[str, Any]:
             webinar = self.manage.webinar_for(session, signed, webinar_id)
@@ -90,6 +112,7 @@ class RegistrantPages:
                     "total": webinar.registrant_total,
                 },
                 "capacity": account.capacity,
+                "occurrences": _choosable(webinar, now),
                 "counts": dashboard.status_counts(session, webinar.seq),
                 "rows": [
                     {
@@ -179,6 +202,7 @@ class RegistrantPages:
         }
         webinar_id = request.path_params["webinar_id"]
         context = self.manage.runtime.context
+        chosen = [str(form.get("occurrence_id"))] if form.get("occurrence_id") else []
         try:
             attendee = _attendee(values)
 
@@ -188,7 +212,7 @@ class RegistrantPages:
                     session,
                     webinar,
                     attendee,
-                    occurrence_ids=[],
+                    occurrence_ids=chosen,
                     issuer=context.issuer,
                     now=context.clock.now(),
                     auto_approve=True,
@@ -199,7 +223,7 @@ class RegistrantPages:
             return self.manage.not_found(request, signed)
         except (InvalidParameter, MissingParameter) as error:
             name = str(error.context.get("name", "email"))
-            errors = {name if name in values else "email": str(error)}
+            errors = {name if name in (*values, "occurrence_ids") else "email": str(error)}
             return self._table(request, signed, status=400, values=values, errors=errors)
         except ZoomError as error:
             return self._table(

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: serve test test-again lint lock bench bench-webhooks soak clean chromium nginx container-tools test-container wheels
+.PHONY: serve test test-again lint lock bench bench-webhooks bench-dashboard soak clean chromium nginx container-tools test-container wheels
 
 # Installs come from the lock files (exact versions, hashes checked); `make lock` refreshes them.
 RUN_LOCK := requirements/run.lock
@@ -114,6 +114,9 @@ bench: $(VENV)/dev-installed
 	$(BIN)/python bench/run.py --workers-url $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 # The webhook targets (issue 17): burst delivery, throughput with a subscription, a dead endpoint.
+bench-dashboard: $(VENV)/dev-installed
+	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+
 bench-webhooks: $(VENV)/dev-installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/webhooks.py $(BENCH_ARGS)

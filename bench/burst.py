@@ -15,7 +15,13 @@ import time
 
 import aiohttp
 
-BASE, FORM, RATE, SECONDS, TAG = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+BASE, FORM, RATE, SECONDS, TAG = (
+    sys.argv[1],
+    sys.argv[2],
+    float(sys.argv[3]),
+    float(sys.argv[4]),
+    sys.argv[5],
+)
 
 
 async def main() -> None:

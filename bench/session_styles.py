@@ -55,8 +55,9 @@ async def sync_in_threads(url: str) -> float:
 
 
 async def asyncio_extension(url: str) -> float:
-    engine = create_async_engine(url.replace("sqlite://", "sqlite+aiosqlite://"), pool_size=8,
-                                 max_overflow=64)
+    engine = create_async_engine(
+        url.replace("sqlite://", "sqlite+aiosqlite://"), pool_size=8, max_overflow=64
+    )
 
     async def reader() -> None:
         async with engine.connect() as connection:

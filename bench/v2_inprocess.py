@@ -62,7 +62,9 @@ def main() -> None:
     v1 = scope("POST", "/v1/webinar/get", [(b"content-type", b"application/x-www-form-urlencoded")])
     form = {"api_key": account.api_key, "api_secret": account.api_secret,
             "host_id": account.host_id, "id": created["id"]}  # fmt: skip
-    v2 = scope("GET", f"/v2/webinars/{created['id']}", [(b"authorization", f"Bearer {token}".encode())])
+    v2 = scope(
+        "GET", f"/v2/webinars/{created['id']}", [(b"authorization", f"Bearer {token}".encode())]
+    )
     rounds: dict[str, list[float]] = {"v1 webinar/get": [], "v2 GET /webinars/{id}": []}
     for _ in range(ROUNDS):
         rounds["v1 webinar/get"].append(asyncio.run(cost(app, v1, urlencode(form).encode())))

@@ -33,7 +33,10 @@ def handle_event(headers: dict[str, str], raw: bytes) -> bytes | None:
     body = json.loads(raw)
     again = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     message = f"v0:{headers.get('x-zm-request-timestamp')}:{again}".encode()
-    if headers.get("x-zm-signature") != "v0=" + hmac.new(SECRET, message, hashlib.sha256).hexdigest():
+    if (
+        headers.get("x-zm-signature")
+        != "v0=" + hmac.new(SECRET, message, hashlib.sha256).hexdigest()
+    ):
         refused += 1
         return answer(400, b'{"error":"Failed to verify event originated from Zoom."}')
     if body["event"] == "endpoint.url_validation":

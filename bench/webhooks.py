@@ -58,25 +58,33 @@ def make_account(database_url: str, name: str) -> Account:
     try:
         created = runtime.run(
             lambda s: accounts.create_account(
-                s, name=name, host_email=f"{name}@bench.test", key=context.issuer.key,
-                ids=context.issuer.ids, now=context.clock.now()),
+                s,
+                name=name,
+                host_email=f"{name}@bench.test",
+                key=context.issuer.key,
+                ids=context.issuer.ids,
+                now=context.clock.now(),
+            ),
             writes=True,
         )
         runtime.run(lambda s: accounts.set_capacity(s, created.account_id, 1_000_000), writes=True)
-        webinar_id = _webinar(runtime, created.host_id, created.account_id, topic="Café ✓",
-                              approval_type=0)
+        webinar_id = _webinar(
+            runtime, created.host_id, created.account_id, topic="Café ✓", approval_type=0
+        )
     finally:
         runtime.engine.dispose()
-    form = urlencode({"api_key": created.api_key, "api_secret": created.api_secret,
-                      "id": webinar_id})
+    form = urlencode(
+        {"api_key": created.api_key, "api_secret": created.api_secret, "id": webinar_id}
+    )
     return Account(created.account_id, form)
 
 
 @contextmanager
 def receiver(*flags: str) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(HERE / "webhook_receiver.py"), str(port),
-                                SECRET, *flags])
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "webhook_receiver.py"), str(port), SECRET, *flags]
+    )
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -94,10 +102,25 @@ def receiver(*flags: str) -> Iterator[str]:
 
 def subscribe(database_url: str, account: Account, url: str) -> None:
     subprocess.run(
-        [str(BIN / "podium"), "webhook", "add", "--account-id", str(account.account_id),
-         "--url", url, "--secret-token", SECRET, "--event", "webinar.registration_created",
-         "--database-url", database_url],
-        env={**os.environ, **ENV}, check=True, capture_output=True, timeout=60,
+        [
+            str(BIN / "podium"),
+            "webhook",
+            "add",
+            "--account-id",
+            str(account.account_id),
+            "--url",
+            url,
+            "--secret-token",
+            SECRET,
+            "--event",
+            "webinar.registration_created",
+            "--database-url",
+            database_url,
+        ],
+        env={**os.environ, **ENV},
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
 
 
@@ -113,8 +136,11 @@ def pending(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return int(connection.execute(text(
-                "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")).scalar_one())
+            return int(
+                connection.execute(
+                    text("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
 
@@ -131,8 +157,11 @@ class Burst:
 
 def burst(base: str, account: Account, url: str, tag: str, *, rate: int, seconds: int) -> Burst:
     output = subprocess.run(
-        [sys.executable, str(HERE / "burst.py"), base, account.form, str(rate), str(seconds),
-         tag], capture_output=True, text=True, check=True, timeout=seconds + 120,
+        [sys.executable, str(HERE / "burst.py"), base, account.form, str(rate), str(seconds), tag],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
     ).stdout
     result = json.loads(output)
     acked = dict(result["acked"])
@@ -144,8 +173,11 @@ def burst(base: str, account: Account, url: str, tag: str, *, rate: int, seconds
         time.sleep(0.25)
     lags = sorted(came[email] - at for email, at in acked.items() if email in came)
     return Burst(
-        acked=len(acked), failures=result["failures"], delivered=len(set(acked) & set(came)),
-        median_lag=statistics.median(lags), p95_lag=lags[int(len(lags) * 0.95)],
+        acked=len(acked),
+        failures=result["failures"],
+        delivered=len(set(acked) & set(came)),
+        median_lag=statistics.median(lags),
+        p95_lag=lags[int(len(lags) * 0.95)],
         drained_after=max(came.values()) - result["ended"],
     )
 
@@ -167,23 +199,40 @@ def hot_path(count: int) -> tuple[float, float]:
     runtime = Runtime.build(Settings(database_url=database_url, sqlite_synchronous="OFF"))
     context = runtime.context
     people = {name: make_account(database_url, name) for name in ("plain", "hooked")}
-    runtime.run(lambda s: webhook_subscriptions.create(
-        s, people["hooked"].account_id,
-        NewSubscription("https://h.test/z", "k", ("webinar.registration_created",)),
-        key=context.issuer.key, ids=context.issuer.ids, now=context.clock.now()), writes=True)
+    runtime.run(
+        lambda s: webhook_subscriptions.create(
+            s,
+            people["hooked"].account_id,
+            NewSubscription("https://h.test/z", "k", ("webinar.registration_created",)),
+            key=context.issuer.key,
+            ids=context.issuer.ids,
+            now=context.clock.now(),
+        ),
+        writes=True,
+    )
 
     def one(account: Account, email: str, session: Any) -> None:
         keys = dict(item.split("=", 1) for item in account.form.split("&"))
-        target = registration_target(session.connection(), api_key=keys["api_key"],
-                                     webinar_id=int(keys["id"]), email=email)
-        register_new(session, target, Attendee(email=email, first_name="Zoë", last_name="N"),
-                     issuer=context.issuer, now=context.clock.now())
+        target = registration_target(
+            session.connection(), api_key=keys["api_key"], webinar_id=int(keys["id"]), email=email
+        )
+        register_new(
+            session,
+            target,
+            Attendee(email=email, first_name="Zoë", last_name="N"),
+            issuer=context.issuer,
+            now=context.clock.now(),
+        )
 
     def cost(name: str, tag: str) -> float:
         began = time.process_time()
         for start in range(0, count, 32):
-            runtime.run_together([partial(one, people[name], f"{tag}{n}@x.test")
-                                  for n in range(start, min(count, start + 32))])
+            runtime.run_together(
+                [
+                    partial(one, people[name], f"{tag}{n}@x.test")
+                    for n in range(start, min(count, start + 32))
+                ]
+            )
         return (time.process_time() - began) / count * 1e6
 
     try:
@@ -203,7 +252,8 @@ def main() -> None:
     database_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='podium-hooks-')) / 'p.sqlite3'}"
     migrate.upgrade(database_url)
     plain, hooked, alone, beside_dead = (
-        make_account(database_url, name) for name in ("plain", "hooked", "alone", "dead"))
+        make_account(database_url, name) for name in ("plain", "hooked", "alone", "dead")
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
     command = [str(BIN / "podium"), "serve", "--port", str(port), "--database-url", database_url]
@@ -217,37 +267,57 @@ def main() -> None:
             loads = {"without": [], "with": []}
             for _ in range(2):
                 for name, account in (("without", plain), ("with", hooked)):
-                    loads[name].append(wrk(f"{base}/webinar/register", f"{account.form}&first_name=B&last_name=P",
-                                           seconds=args.wrk_seconds, script="register.lua"))
+                    loads[name].append(
+                        wrk(
+                            f"{base}/webinar/register",
+                            f"{account.form}&first_name=B&last_name=P",
+                            seconds=args.wrk_seconds,
+                            script="register.lua",
+                        )
+                    )
                     drain(database_url)
             healthy = burst(base, alone, live, "alone", rate=args.rate, seconds=args.seconds)
             drain(database_url)
-            with_dead = burst(base, beside_dead, live, "dead", rate=args.rate,
-                              seconds=args.seconds)
+            with_dead = burst(base, beside_dead, live, "dead", rate=args.rate, seconds=args.seconds)
     without = statistics.mean(load.rps for load in loads["without"])
     within = statistics.mean(load.rps for load in loads["with"])
-    print("| run | acknowledged | failures | delivered | median lag s | p95 lag s | last "
-          "delivery after the burst s |")
+    print(
+        "| run | acknowledged | failures | delivered | median lag s | p95 lag s | last "
+        "delivery after the burst s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, run in (("burst, 1 subscription", one), ("live endpoint alone", healthy),
-                      ("live endpoint beside a dead one", with_dead)):
-        print(f"| {name} | {run.acked:,} | {run.failures} | {run.delivered:,} | "
-              f"{run.median_lag:.3f} | {run.p95_lag:.3f} | {run.drained_after:.2f} |")
+    for name, run in (
+        ("burst, 1 subscription", one),
+        ("live endpoint alone", healthy),
+        ("live endpoint beside a dead one", with_dead),
+    ):
+        print(
+            f"| {name} | {run.acked:,} | {run.failures} | {run.delivered:,} | "
+            f"{run.median_lag:.3f} | {run.p95_lag:.3f} | {run.drained_after:.2f} |"
+        )
     print()
     print("| wrk webinar/register | runs req/s | mean req/s |")
     print("|---|---|---:|")
     for name in ("without", "with"):
         shown = ", ".join(f"{load.rps:,.0f}" for load in loads[name])
-        print(f"| {name} a subscription | {shown} | {statistics.mean(l.rps for l in loads[name]):,.0f} |")
+        print(
+            f"| {name} a subscription | {shown} | {statistics.mean(l.rps for l in loads[name]):,.0f} |"
+        )
     print()
-    print(f"- hot path CPU per registration: {plain_us:.0f} µs without, {hooked_us:.0f} µs with "
-          f"one subscription ({plain_us / hooked_us:.2f}x)")
-    print(f"- burst: {one.delivered:,} of {one.acked:,} delivered, median lag {one.median_lag:.3f} s "
-          "(target: none lost, < 1 s)")
+    print(
+        f"- hot path CPU per registration: {plain_us:.0f} µs without, {hooked_us:.0f} µs with "
+        f"one subscription ({plain_us / hooked_us:.2f}x)"
+    )
+    print(
+        f"- burst: {one.delivered:,} of {one.acked:,} delivered, median lag {one.median_lag:.3f} s "
+        "(target: none lost, < 1 s)"
+    )
     print(f"- throughput with a subscription: {within / without:.2f}x without (target >= 0.8)")
-    print(f"- a dead endpoint beside: median lag {with_dead.median_lag:.3f} s vs "
-          f"{healthy.median_lag:.3f} s alone; last delivery {with_dead.drained_after:.2f} s vs "
-          f"{healthy.drained_after:.2f} s after the burst (target: < 10 % slower)")
+    print(
+        f"- a dead endpoint beside: median lag {with_dead.median_lag:.3f} s vs "
+        f"{healthy.median_lag:.3f} s alone; last delivery {with_dead.drained_after:.2f} s vs "
+        f"{healthy.drained_after:.2f} s after the burst (target: < 10 % slower)"
+    )
 
 
 if __name__ == "__main__":

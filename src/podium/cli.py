@@ -22,8 +22,8 @@ from podium.cli_serve import config, reach_database, serve
 from podium.cli_webhooks import webhook
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
-from podium.errors import NotFound, ZoomError
-from podium.services import accounts
+from podium.errors import InvalidParameter, NotFound, ZoomError
+from podium.services import accounts, sign_in
 from podium.settings import SettingError, Settings
 from podium.web.runtime import Runtime
 
@@ -148,6 +148,40 @@ def user_add(
         return {"host_id": added.host_id}
 
     _echo(_in_transaction(_settings(database_url), work), as_json)
+
+
+@user.command("password")
+@click.option("--email", required=True, help="The host's e-mail (their dashboard sign-in).")
+@click.option("--account-id", type=int, help="Needed when several accounts have that e-mail.")
+@click.option("--generate", is_flag=True, help="Make up a password and print it.")
+@database_option
+def user_password(
+    email: str, account_id: int | None, generate: bool, database_url: str | None
+) -> None:
+    """Set a host's dashboard password: read from stdin (one line), or made up with
+    --generate and printed once. Every dashboard session of that host ends."""
+    password = sign_in.generate_password() if generate else sys.stdin.readline().rstrip("\r\n")
+
+    def work(runtime: Runtime, session: Session) -> None:
+        users = sign_in.users_by_email(session, email)
+        if account_id is not None:
+            users = [u for u in users if u.account_id == account_id]
+        if not users:
+            raise click.ClickException(f"No host has the e-mail {email}.")
+        if len(users) > 1:
+            raise click.ClickException(
+                f"{len(users)} accounts have a host with this e-mail: add --account-id."
+            )
+        try:
+            sign_in.set_password(session, users[0], password, now=runtime.context.clock.now())
+        except InvalidParameter as error:
+            raise click.ClickException(str(error)) from None
+
+    _in_transaction(_settings(database_url), work)
+    if generate:
+        click.echo(password)
+    else:
+        click.echo(f"The password of {email} is set.", err=True)
 
 
 @podium.group()

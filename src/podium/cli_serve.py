@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from podium.db import migrate
 from podium.db.engine import make_engine, normalise_url
+from podium.db.models import User
 from podium.errors import NotFound
-from podium.services import accounts
+from podium.services import accounts, sign_in
 from podium.settings import (
     LOG_FORMATS,
     LOG_LEVELS,
@@ -34,6 +35,7 @@ from podium.settings import (
 from podium.web.runtime import Runtime
 
 DEMO_FILE = ".podium-demo.json"
+DEMO_EMAIL = "demo@podium.invalid"
 log = logging.getLogger("podium.server")
 
 
@@ -178,18 +180,22 @@ def _show_demo(settings: Settings) -> None:
         created = accounts.create_account(
             session,
             name="Demo",
-            host_email="demo@podium.invalid",
+            host_email=DEMO_EMAIL,
             key=runtime.context.issuer.key,
             ids=runtime.context.issuer.ids,
             now=runtime.context.clock.now(),
         )
-        return {"database_url": settings.database_url, **vars(created)}
+        password = sign_in.generate_password()  # shown once below, never kept
+        [owner] = session.query(User).filter(User.account_id == created.account_id).all()
+        sign_in.set_password(session, owner, password, now=runtime.context.clock.now())
+        return {"database_url": settings.database_url, **vars(created), "password": password}
 
     runtime = Runtime.build(settings)
     try:
         demo = runtime.run(lambda session: ensure(runtime, session), writes=True)
     finally:
         runtime.engine.dispose()
+    password = demo.pop("password", None)
     if demo is not saved:
         path.write_text(json.dumps(demo))
         os.chmod(path, 0o600)
@@ -197,6 +203,15 @@ def _show_demo(settings: Settings) -> None:
     for key in ("api_key", "api_secret", "host_id"):
         click.echo(f"  {key}: {demo[key]}")
     click.echo(f"  base URL: {settings.public_url}/v1")
+    click.echo(f"  dashboard: {settings.public_url}/manage")
+    click.echo(f"  dashboard email: {DEMO_EMAIL}")
+    if password is not None:
+        click.echo(f"  dashboard password: {password}  (shown once: note it now)")
+    else:
+        click.echo(
+            "  dashboard password: shown when the account was made; a new one: "
+            f"podium user password --email {DEMO_EMAIL} --generate"
+        )
 
 
 @click.group()

@@ -42,3 +42,6 @@ def v2(client: TestClient, account: AccountKeys) -> V2:
 @pytest.fixture
 def other_v2(client: TestClient, other_account: AccountKeys) -> V2:
     return V2(client, token_for(client, other_account))
+
+
+from tests.http.manage_helpers import owner, person, signed  # noqa: E402, F401 - dashboard fixtures

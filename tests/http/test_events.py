@@ -97,6 +97,7 @@ def test_each_change_is_heard_once_committed_with_its_facts(
     # The mail outbox wrote what the same events owe, in their transactions.
     assert outbox_kinds(session) == [
         ("registration_pending", "ann@x.io"),
+        ("approval_needed", "host@acme.test"),
         ("registration_approved", "ann@x.io"),
         ("webinar_updated", "ann@x.io"),
         ("registration_cancelled", "ann@x.io"),

@@ -172,7 +172,10 @@ def test_pending_approved_and_cancelled_by_the_host(
     registered = v1(
         client, "webinar/register", account.credentials(**person(webinar["id"], "p@x.test"))
     )
-    assert outbox(session) == [("registration_pending", "p@x.test", "pending")]
+    assert outbox(session) == [
+        ("registration_pending", "p@x.test", "pending"),
+        ("approval_needed", "host@acme.test", "pending"),  # the host hears someone waits
+    ]
     v1(
         client,
         "webinar/registrants/approve",
@@ -186,9 +189,21 @@ def test_pending_approved_and_cancelled_by_the_host(
 
     deliver(runtime, mail_sink)
 
-    pending, approved, cancelled = (
+    pending, waiting, approved, cancelled = (
         parts(r.message) | {"subject": r.message["Subject"]} for r in mail_sink.received
     )
+    assert waiting["subject"] == "Waiting for your approval: Weekly demo"
+    assert (
+        f"{person(webinar['id'], 'p@x.test')['first_name']} "
+        f"{person(webinar['id'], 'p@x.test')['last_name']} (p@x.test) registered for "
+        "Weekly demo and waits for your approval." in waiting["text"]
+    )
+    assert (
+        f"https://podium.test/manage/webinars/{webinar['id']}/registrants?status=pending"
+        in waiting["text"]
+    )
+    assert "ics" not in waiting
+    assert "/w/" not in waiting["text"]
     assert pending["subject"] == "Registration received: Weekly demo"
     assert "waiting for the host's approval" in pending["text"]
     assert "ics" not in pending
@@ -205,6 +220,7 @@ def test_pending_approved_and_cancelled_by_the_host(
     assert str(last["METHOD"]) == "CANCEL"
     assert outbox(session) == [
         ("registration_pending", "p@x.test", "sent"),
+        ("approval_needed", "host@acme.test", "sent"),
         ("registration_approved", "p@x.test", "sent"),
         ("registration_cancelled", "p@x.test", "sent"),
     ]

@@ -13,6 +13,7 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "podium" / "web"
 METHODS = [
     ("public/**.py", "python"),
     ("manage_reports.py", "python"),
+    ("templates/manage/**.html", "ignore"),  # the dashboard's own catalog (manage.po)
     ("templates/**.html", "jinja2"),
 ]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}

@@ -89,6 +89,27 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320))
     has_webinar: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The dashboard's sign-in (argon2id, services/passwords.py); None: no password set yet.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Where the host lives: the dashboard's date-time fields are in this zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+
+
+class DashboardSession(Base):
+    """A host signed in to /manage. The cookie holds a random token; only its SHA-256 is
+    kept. It ends at `expires_at` (absolute), after an idle spell since `last_seen_at`, or
+    when revoked (sign-out, sign-out everywhere, a password reset)."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))  # every form of the session carries it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ApiCredential(Base):

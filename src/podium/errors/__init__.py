@@ -61,6 +61,7 @@ token endpoint's `{"reason", "error"}`).
     │   │   └── SessionOver        going live again after the end (a new session)
     │   ├── PollIsClosed           409
     │   ├── OwnQuestion            409 upvoting one's own question
+    │   ├── SignInThrottled        429 too many failed sign-ins for an e-mail or from an address
     │   └── RegistrationClosed     410 a registration page that takes no registration now
     │       ├── WebinarHasEnded    410
     │       ├── WebinarIsOver      410 its scheduled time has passed
@@ -141,6 +142,7 @@ from podium.errors.refusals import (
     RegistrationClosed,
     RoleNotAllowed,
     SessionOver,
+    SignInThrottled,
     StartsLater,
     UnknownLiveAction,
     WebinarHasEnded,
@@ -212,6 +214,7 @@ __all__ = [
     "RoleNotAllowed",
     "SandboxOnly",
     "SessionOver",
+    "SignInThrottled",
     "StartsLater",
     "StorageUnavailable",
     "TransportError",

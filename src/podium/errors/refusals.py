@@ -43,6 +43,17 @@ class FormExpired(Refusal):
     title = "This form expired"
 
 
+class SignInThrottled(Refusal):
+    """Too many failed sign-ins to the dashboard for one e-mail or from one address."""
+
+    code, message = 429, "Too many failed sign-ins. Wait a few minutes and try again."
+    title = "Too many attempts"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "900"}
+
+
 class PassInvalid(Refusal):
     code, message = 403, "This pass is not valid."
 

@@ -88,6 +88,21 @@ def _links(kind: str, message_payload: dict[str, Any], context: MailContext) -> 
     return links
 
 
+def _about(kind: str, payload: dict[str, Any], context: MailContext) -> dict[str, str]:
+    """A message to the host: who waits for approval, and the dashboard page to decide."""
+    if kind != outbox.APPROVAL_KIND:
+        return {}
+    about = payload.get("about") or {}
+    webinar_id = payload["webinar"]["id"]
+    return {
+        "person": str(about.get("name", "")),
+        "person_email": str(about.get("email", "")),
+        "manage_url": (
+            f"{context.public_url}/manage/webinars/{webinar_id}/registrants?status=pending"
+        ),
+    }
+
+
 def render(message: OutboxMessage, context: MailContext, *, now: datetime) -> Rendered:
     payload = json.loads(message.payload)
     webinar = payload["webinar"]
@@ -104,6 +119,7 @@ def render(message: OutboxMessage, context: MailContext, *, now: datetime) -> Re
         "minutes": webinar["duration"],
         "times": [format_datetime(s, "full", tzinfo=zone, locale=locale) for s in starts],
         **links,
+        **_about(message.kind, payload, context),
     }
     env = environment(locale)
     subject = env.get_template("subject.txt").render(values).strip()
@@ -112,7 +128,7 @@ def render(message: OutboxMessage, context: MailContext, *, now: datetime) -> Re
     html = env.get_template("message.html").render(values, lead=lead)
     ics = None
     method = None
-    if starts and message.kind != outbox.PENDING_KIND:
+    if starts and message.kind not in (outbox.PENDING_KIND, outbox.APPROVAL_KIND):
         method = calendar.CANCEL if message.kind in CANCELLING else calendar.REQUEST
         invite = calendar.Invitation(
             uid=calendar.event_uid(webinar["id"], context.domain),

@@ -4,7 +4,8 @@
 Which event sends what (kinds):
 
     RegistrantCreated, approved at once              → registration_approved (+ .ics)
-    RegistrantCreated, waiting for approval          → registration_pending
+    RegistrantCreated, waiting for approval          → registration_pending, and
+                                                       approval_needed to the webinar's host
     RegistrantApproved                               → registration_approved (+ .ics)
     RegistrantLinkRequested, approved                → registration_link (+ .ics): the
       (a known e-mail on the registration page)        link again; pending → registration_pending
@@ -60,7 +61,9 @@ CANCELLED_KIND = "registration_cancelled"
 PANELIST_KIND = "panelist_invited"
 UPDATED_KIND = "webinar_updated"
 WEBINAR_CANCELLED_KIND = "webinar_cancelled"
+APPROVAL_KIND = "approval_needed"  # to the host: someone waits for their approval
 KINDS = (
+    APPROVAL_KIND,
     APPROVED_KIND,
     LINK_KIND,
     PENDING_KIND,
@@ -69,7 +72,7 @@ KINDS = (
     UPDATED_KIND,
     WEBINAR_CANCELLED_KIND,
 )
-WITHOUT_LINK = (CANCELLED_KIND, WEBINAR_CANCELLED_KIND)
+WITHOUT_LINK = (CANCELLED_KIND, WEBINAR_CANCELLED_KIND, APPROVAL_KIND)
 
 
 def write_messages(session: Session, events: Sequence[Event]) -> None:
@@ -83,6 +86,8 @@ def write_messages(session: Session, events: Sequence[Event]) -> None:
                     else PENDING_KIND
                 )
                 _to_registrant(session, webinar, registrant, kind, at)
+                if kind == PENDING_KIND:
+                    _to_host(session, webinar, registrant, at)
             case RegistrantApproved(webinar=webinar, registrant=registrant, at=at):
                 _to_registrant(session, webinar, registrant, APPROVED_KIND, at)
             case RegistrantLinkRequested(webinar=webinar, registrant=registrant, at=at):
@@ -162,9 +167,17 @@ class Addressee:
 
 
 def _write(
-    connection: Connection, webinar: WebinarFacts, kind: str, to: Addressee, now: datetime
+    connection: Connection,
+    webinar: WebinarFacts,
+    kind: str,
+    to: Addressee,
+    now: datetime,
+    *,
+    about: dict[str, str] | None = None,
 ) -> None:
-    payload = {"webinar": _webinar(webinar, to.starts), "link": to.link}
+    payload: dict[str, Any] = {"webinar": _webinar(webinar, to.starts), "link": to.link}
+    if about is not None:  # the person a message to the host is about
+        payload["about"] = about
     connection.execute(
         _insert_statement(),
         {
@@ -217,6 +230,16 @@ def _to_registrant(
     _write(
         session.connection(), webinar, kind, _registrant(session, webinar, registrant, kind), now
     )
+
+
+def _to_host(
+    session: Session, webinar: WebinarFacts, registrant: RegistrantFacts, now: datetime
+) -> None:
+    """The host hears that `registrant` waits for their approval (the dashboard's link is
+    made when the message is rendered)."""
+    host = Addressee(webinar.host_email, "", webinar.language, _starts(webinar), None)
+    about = {"name": registrant.name, "email": registrant.email}
+    _write(session.connection(), webinar, APPROVAL_KIND, host, now, about=about)
 
 
 def _to_everyone(session: Session, webinar: WebinarFacts, kind: str, now: datetime) -> None:

@@ -28,9 +28,11 @@ from podium.web.live import Live, sweeper
 from podium.web.live_hub import LiveFeed, LiveHub
 from podium.web.mailer import OutboxPage, mail_worker
 from podium.web.manage import Manage
-from podium.web.manage_bearer import bearer_viewer
+from podium.web.manage_bearer import bearer_viewer, first_viewer
 from podium.web.manage_exports import Exports
 from podium.web.manage_reports import ReportPages
+from podium.web.manage_routes import dashboard_routes
+from podium.web.manage_session import session_viewer
 from podium.web.metrics import Metrics, database_backlogs
 from podium.web.observe import TOKEN_ROUTE, V1_ROUTE, Observer
 from podium.web.pages import Pages
@@ -137,7 +139,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     liveness.checks["webhooks"] = webhooks.problem
     live = Live(runtime, hub)
     # Who reads an organiser's report or export: for now the account's v2 bearer token.
-    find_viewer = bearer_viewer(v2.access, runtime.context.clock.now)
+    # the dashboard's cookie first, else a script's v2 bearer token
+    find_viewer = first_viewer(
+        partial(session_viewer, runtime), bearer_viewer(v2.access, runtime.context.clock.now)
+    )
     static = StaticFiles(packages=[("podium.web", "static")])
     routes = [
         Route("/", index),
@@ -153,6 +158,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         *Manage(runtime).routes(),
         *Exports(runtime, find_viewer).routes(),
         *ReportPages(pages, find_viewer).routes(),
+        *dashboard_routes(runtime, hub, webhooks),
         *admin.routes(),
         *WebhookAdmin(runtime, webhooks).routes(admin.guarded),
         *OutboxPage(runtime, pages, admin.authorize).routes(),

@@ -16,6 +16,8 @@ pages' messages, and `LiveHub` fans each message out to the pages connected to a
     QuestionDismissed   → "dismissed"   {question_id}                    everyone
     QuestionStarred     → "starred"     {question_id, starred}           host, panelists
     ParticipantJoined/Left → "presence" {present}                        the host (per batch)
+                        → "joined" / "left" {attendance_id, name, role}   the host (each: the
+                                                          dashboard's live view lists who is in)
 
 Each message is serialised once, as a Server-Sent Events frame with an id
 ("<epoch>-<seq>": `seq` grows with every message of this process, `epoch` is the process's
@@ -230,6 +232,10 @@ class LiveFeed:
         for event in events:
             if isinstance(event, ParticipantJoined | ParticipantLeft):
                 present[event.webinar.id] = event.webinar.seq
+                who = event.participant
+                shown = {"attendance_id": who.attendance_id, "name": who.name, "role": who.role}
+                name = "joined" if isinstance(event, ParticipantJoined) else "left"
+                self.hub.publish(event.webinar.id, name, shown, (Role.HOST,))
             elif isinstance(event, GreenRoomChanged):
                 waiting[event.webinar_id] = event.webinar_seq
             elif isinstance(event, PollAnswered | PollResultsShared):

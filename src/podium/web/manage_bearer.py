@@ -33,3 +33,16 @@ def bearer_viewer(access: Access, now: Callable[[], datetime]) -> FindViewer:
         return Viewer(grant.account_id, None, True)
 
     return find
+
+
+def first_viewer(*finders: FindViewer) -> FindViewer:
+    """A `find_viewer` asking each of `finders` in turn: the first viewer found."""
+
+    async def find(request: Request) -> Viewer | None:
+        for finder in finders:
+            viewer = await finder(request)
+            if viewer is not None:
+                return viewer
+        return None
+
+    return find

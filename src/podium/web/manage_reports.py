@@ -80,7 +80,7 @@ class ReportPages:
         except (WebinarNotFound, WebinarNotEnded):
             message = {"title": "Page not found", "message": "There is no page at this address."}
             return self.pages.render(request, "error.html", message, 404)
-        return self.pages.render(request, "manage/report.html", context, headers=PRIVATE)
+        return self.pages.render(request, "manage_report.html", context, headers=PRIVATE)
 
     def context(
         self, session: Session, webinar: Webinar, uuid: str | None, locale: str

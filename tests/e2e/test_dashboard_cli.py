@@ -1,0 +1,118 @@
+"""The dashboard's passwords from the command line: `podium user password` (stdin or
+--generate) and the demo account's password, printed once by `podium serve --demo`."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.e2e.test_cli import PODIUM, run
+
+pytestmark = pytest.mark.e2e
+
+
+def signs_in(url: str, email: str, password: str) -> bool:
+    with httpx2.Client(base_url=url) as browser:
+        form = browser.get("/manage/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        answer = browser.post(
+            "/manage/login",
+            data={"csrf_token": token.group(1), "email": email, "password": password},
+        )
+        return answer.status_code == 303
+
+
+def test_user_password_from_stdin_and_generated(tmp_path: Path) -> None:
+    run("account", "create", "--name", "A", "--host-email", "a@a.test", cwd=tmp_path)
+
+    typed = subprocess.run(
+        [*PODIUM, "user", "password", "--email", "A@a.test"],
+        cwd=tmp_path,
+        input="a typed password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    short = subprocess.run(
+        [*PODIUM, "user", "password", "--email", "a@a.test"],
+        cwd=tmp_path,
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    unknown = run("user", "password", "--email", "nobody@a.test", "--generate", cwd=tmp_path)
+    generated = run("user", "password", "--email", "a@a.test", "--generate", cwd=tmp_path)
+
+    assert (typed.returncode, typed.stdout, typed.stderr) == (
+        0,
+        "",
+        "The password of A@a.test is set.\n",
+    )
+    assert short.returncode == 1
+    assert short.stderr == (
+        "Error: Invalid parameter: password. Use between 10 and 200 characters.\n"
+    )
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "Error: No host has the e-mail nobody@a.test.\n",
+    )
+    assert generated.returncode == 0
+    assert re.fullmatch(r"[A-Za-z0-9_-]{20}\n", generated.stdout)
+
+
+@contextmanager
+def demo_server(workdir: Path) -> Iterator[tuple[str, str]]:
+    """`podium serve --demo`: its URL and everything it printed until it listened."""
+    process = subprocess.Popen(
+        [*PODIUM, "serve", "--port", "0", "--demo"],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # poll the output with a deadline
+        line = process.stdout.readline()
+        lines.append(line)
+        if line.startswith("Podium is listening on "):
+            break
+    url = re.findall(r"listening on (\S+) ", lines[-1])
+    try:
+        yield url[0], "".join(lines)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_the_demo_password_is_printed_once_and_signs_in(tmp_path: Path) -> None:
+    with demo_server(tmp_path) as (url, printed):
+        email = re.findall(r"^  dashboard email: (\S+)$", printed, re.M)
+        password = re.findall(
+            r"^  dashboard password: (\S+)  \(shown once: note it now\)$", printed, re.M
+        )
+        assert email == ["demo@podium.invalid"]
+        assert len(password) == 1
+        assert f"  dashboard: {url}/manage" in printed
+        assert signs_in(url, email[0], password[0])
+        assert not signs_in(url, email[0], password[0] + "x")
+    with demo_server(tmp_path) as (_url, again):
+        assert "dashboard password: shown when the account was made" in again
+        assert password[0] not in again
+    assert password[0] not in (tmp_path / ".podium-demo.json").read_text()

@@ -1,0 +1,58 @@
+"""session_viewer: the dashboard session behind a request as a Viewer, for the report pages
+and the CSV exports (the owner sees the account, another host their own webinars)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.testclient import TestClient
+
+from podium.services import accounts
+from podium.settings import Settings
+from podium.web.manage_session import session_viewer
+from podium.web.runtime import Runtime
+from podium.web.viewer import Viewer
+from tests.conftest import NOW, AccountKeys
+from tests.http.manage_helpers import browser, set_password, sign_in_as
+
+
+def viewer_of(runtime: Runtime, client: TestClient) -> Viewer | None:
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    scope = {
+        "type": "http",
+        "headers": [(b"cookie", cookie.encode())],
+        "method": "GET",
+        "path": "/",
+        "query_string": b"",
+    }
+    return asyncio.run(session_viewer(runtime, Request(scope)))
+
+
+def test_the_owner_another_host_and_nobody(
+    settings: Settings,
+    runtime: Runtime,
+    signed: TestClient,
+    session: Session,
+    account: AccountKeys,
+) -> None:
+    owner = viewer_of(runtime, signed)
+    second = accounts.add_user(
+        session,
+        account.account_id,
+        email="second@acme.test",
+        has_webinar=True,
+        ids=runtime.context.issuer.ids,
+        now=NOW,
+    )
+    set_password(session, "second@acme.test")
+    with browser(settings, runtime) as other:
+        sign_in_as(other, "second@acme.test")
+        host = viewer_of(runtime, other)
+
+    assert owner is not None
+    assert (owner.account_id, owner.is_owner) == (account.account_id, True)
+    assert host == Viewer(account.account_id, second.id, is_owner=False)
+    with browser(settings, runtime) as nobody:
+        assert viewer_of(runtime, nobody) is None

@@ -9,7 +9,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "podium" / "web"
-METHODS = [("manage_*.py", "python"), ("templates/manage/**.html", "jinja2")]
+METHODS = [
+    ("manage_reports.py", "ignore"),  # the report page speaks the public pages' catalog
+    ("manage_*.py", "python"),
+    ("templates/manage/**.html", "jinja2"),
+]
 OPTIONS = {
     "templates/manage/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}
 }

@@ -262,7 +262,9 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
 
     with browser(settings, runtime) as second:
         assert sign_in_as(second, "second@acme.test").status_code == 303
-        for path in ("", "/edit", "/registrants", "/live", "/questions"):
+        pages = ("", "/edit", "/registrants", "/live", "/questions", "/report")
+        exports = tuple(f"/{name}.csv" for name in ("registrants", "attendees", "polls"))
+        for path in pages + exports:
             never = second.get(f"/manage/webinars/99999999999{path}")
             answer = second.get(f"/manage/webinars/{webinar.id}{path}")
             assert answer.status_code == 404
@@ -275,6 +277,14 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
         )
     assert "Owner only" not in listing
     assert deleting.status_code == 404
+    # the owner's own cookie opens the report and the exports (no bearer token needed)
+    report = signed.get(f"/manage/webinars/{webinar.id}/report")
+    exported = signed.get(f"/manage/webinars/{webinar.id}/registrants.csv")
+    assert report.status_code == 200
+    assert "Owner only" in report.text
+    assert exported.status_code == 200
+    assert exported.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    assert exported.content.decode("utf-8-sig").splitlines()[1:] == []  # nobody registered
     session.refresh(webinar)
     assert webinar.deleted_at is None
 

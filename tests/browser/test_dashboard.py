@@ -6,6 +6,8 @@ page is kept as a screenshot in docs/screenshots/dashboard-*.png (with PODIUM_SC
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
@@ -145,6 +147,58 @@ def watch_the_session(page: Page, found: Found, host: Page, visit: Visit, join_u
     expect(page.locator("#activity li").first).to_contain_text("Ann Guest left")
 
 
+def csv_rows(page: Page, url: str) -> list[list[str]]:
+    """A CSV export fetched with the page's own cookies (the signed-in owner), parsed."""
+    answer = page.request.get(url)
+    assert answer.status == 200, answer.text()
+    body = answer.body()
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def read_the_report(
+    page: Page, found: Found, api: Api, server: PodiumServer, webinar_id: int
+) -> None:
+    """After the end: the report and its charts, and CSVs equal to what the API reports."""
+    base = f"{server.root_url}/manage/webinars/{webinar_id}"
+    page.goto(f"{base}/report")
+    expect(page.get_by_role("img", name="People present per minute")).to_be_visible()
+    expect(page.get_by_role("img", name="Registrations per day")).to_be_visible()
+    checked(page, "report", found, shot=False)
+
+    [session] = api("webinar/uuid/list", id=webinar_id)["webinars"]
+    listed = api("webinar/attendees/list", id=webinar_id, uuid=session["uuid"])["attendees"]
+    came = [a for a in listed if a["attended"] == "Yes"]
+    header, *joins = csv_rows(page, f"{base}/attendees.csv")
+    assert header[:6] == [
+        "first_name",
+        "last_name",
+        "email",
+        "join_time",
+        "leave_time",
+        "time_in_session",
+    ]
+    assert [line[:6] for line in joins] == [
+        [
+            a["first_name"],
+            a["last_name"],
+            a["email"],
+            a["join_time"],
+            a["leave_time"],
+            str(a["time_in_session"]),
+        ]
+        for a in came
+    ]
+    assert [line[2] for line in joins] == ["ann@guests.test"]
+    asked = api("webinar/questions", id=webinar_id, uuid=session["uuid"])
+    header, *questions = csv_rows(page, f"{base}/questions.csv")
+    reported = [
+        detail["question"] for person in asked["questions"] for detail in person["question_details"]
+    ]
+    assert [line[header.index("question")] for line in questions] == reported
+    assert reported == ["Is it recorded?"]
+
+
 def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     visit: Visit,
     api: Api,
@@ -173,6 +227,10 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     host = visit(api("webinar/get", id=webinar_id)["start_url"])
     watch_the_session(page, found, host, visit, people["Ann"]["join_url"])
 
+    confirm(host, "End webinar", "End the webinar for everyone?", "End webinar")
+    expect(page.locator("#live-status")).to_contain_text("Not running now.")  # reloaded
+    read_the_report(page, found, api, server, webinar_id)
+
     for name, path in (
         ("webinar-edit", f"/manage/webinars/{webinar_id}/edit"),
         ("account", "/manage/account"),
@@ -187,4 +245,4 @@ def test_the_owner_runs_a_recurring_webinar_from_the_dashboard(
     expect(page.locator(".badge--attention")).to_have_text("1 need approval")
 
     assert found == {name: [] for name in found}
-    assert len(found) == 28  # 14 pages and states, at two widths
+    assert len(found) == 30  # 15 pages and states, at two widths

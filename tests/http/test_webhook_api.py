@@ -392,3 +392,40 @@ def test_the_webhook_routes_want_the_management_token(
 
     stored = session.scalars(select(WebhookSubscription)).all()
     assert [row.subscription_id for row in stored] == [created["id"]]  # none added or removed
+
+
+def test_a_failed_delivery_is_retried_once_more_on_request(
+    admin: TestClient,
+    admin_runtime: Runtime,
+    acme: AccountKeys,
+    sink: WebhookSink,
+    session: Session,
+) -> None:
+    created = add(admin, acme, url=sink.url, secret_token=SECRET)
+    create_webinar(admin, acme)
+    [delivery] = session.execute(select(WebhookDelivery)).scalars()
+    gone = Attempt(delivery.id, 3, NOW + timedelta(minutes=90), 410, 12, "it answered HTTP 410")
+    session.execute(
+        WebhookDelivery.__table__.update().values(claim_token="t")  # type: ignore[attr-defined]
+    )
+    admin_runtime.run(lambda s: record(s, [gone], token="t"), writes=True)
+    base = f"{hooks(acme)}/{created['id']}/deliveries"
+
+    retried = admin.post(f"{base}/{delivery.id}/retry")
+    again = admin.post(f"{base}/{delivery.id}/retry")  # pending now: not a failed one
+    unknown = admin.post(f"{base}/999999/retry")
+
+    assert (retried.status_code, retried.json()) == (202, {"id": delivery.id, "status": "pending"})
+    for refused, key in ((again, str(delivery.id)), (unknown, "999999")):
+        assert (refused.status_code, refused.json()) == (
+            404,
+            {"error": {"code": 404, "message": f"No failed delivery {key}."}},
+        )
+    session.refresh(delivery)
+    assert (delivery.status, delivery.attempts, delivery.last_status, delivery.last_error) == (
+        "pending",
+        4,
+        410,
+        "",
+    )
+    assert delivery.next_attempt_at == NOW  # due at once on the server clock

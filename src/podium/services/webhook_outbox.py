@@ -369,6 +369,24 @@ def owed(session: Session) -> tuple[int, datetime | None]:
     return int(row[0]), row[1]
 
 
+def retry_failed(
+    session: Session, subscription_pk: int, delivery_id: int, *, now: datetime
+) -> bool:
+    """A failed delivery of this subscription is due again now, for one more attempt (its
+    count kept: another failure leaves it failed). False when there is no such failed one."""
+    moved = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.subscription_pk == subscription_pk,
+            WebhookDelivery.status == DeliveryStatus.FAILED,
+        )
+        .values(status=DeliveryStatus.PENDING, next_attempt_at=now, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(moved, "rowcount", 0) == 1)
+
+
 def recent(
     session: Session, subscription_pk: int, *, limit: int, status: str | None = None
 ) -> list[dict[str, Any]]:

@@ -7,6 +7,9 @@ like the rest of /podium/api (web/admin.py):
     DELETE …/webhooks/{id}                 204
     POST   …/webhooks/{id}/validate        validate again now → subscription (or 422)
     GET    …/webhooks/{id}/deliveries      {"deliveries": [...]}, newest first (?limit, ?status)
+    POST   …/webhooks/{id}/deliveries/{delivery_id}/retry
+                                           a failed delivery due again now → 202 {"id", "status"}
+                                           (404 when it is not a failed one of this webhook)
 
 A new endpoint is refused at once (400) when its address is not allowed, and is saved only
 once it passed Zoom's URL validation (422 with what it answered otherwise).
@@ -83,6 +86,11 @@ class WebhookAdmin:
             Route(base + "/{webhook_id}", guard(self.one), methods=["GET", "DELETE"]),
             Route(base + "/{webhook_id}/validate", guard(self.validate), methods=["POST"]),
             Route(base + "/{webhook_id}/deliveries", guard(self.deliveries), methods=["GET"]),
+            Route(
+                base + "/{webhook_id}/deliveries/{delivery_id}/retry",
+                guard(self.retry),
+                methods=["POST"],
+            ),
         ]
 
     async def collection(self, request: Request) -> Response:
@@ -167,3 +175,19 @@ class WebhookAdmin:
             return webhook_outbox.recent(session, found.id, limit=limit, status=status)
 
         return JSONResponse({"deliveries": self.runtime.run(work, writes=False)})
+
+    async def retry(self, request: Request) -> Response:
+        account_id = account_number(request.path_params["account_id"])
+        webhook_id = request.path_params["webhook_id"]
+        delivery_id = ascii_int(request.path_params["delivery_id"], max_digits=12)
+        now = self.runtime.context.clock.now()
+
+        def work(session: Session) -> bool:
+            found = webhook_subscriptions.find(session, account_id, webhook_id)
+            return delivery_id is not None and webhook_outbox.retry_failed(
+                session, found.id, delivery_id, now=now
+            )
+
+        if not self.runtime.run(work, writes=True):
+            raise NotFound(what="failed delivery", key=request.path_params["delivery_id"][:40])
+        return JSONResponse({"id": delivery_id, "status": DeliveryStatus.PENDING}, status_code=202)

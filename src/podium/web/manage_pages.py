@@ -8,9 +8,9 @@ The pages: web/manage_auth.py (sign-in, sign-out), manage_webinars.py, manage_sc
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy.orm import Session
@@ -106,6 +106,16 @@ class ManagePages:
         return self.runtime.context.clock.now()
 
     # -- who is signed in ------------------------------------------------------------------
+
+    async def host(self, request: Request, *, owner: bool = False) -> SignedIn | Response:
+        """Who is signed in; else the sign-in page (then back here). With `owner`, a host who
+        is not the account's owner meets "not found"."""
+        signed = await self.signed_in(request)
+        if signed is None:
+            return self.to_login(request)
+        if owner and not signed.is_owner:
+            return self.not_found(request, signed)
+        return signed
 
     async def signed_in(self, request: Request) -> SignedIn | None:
         token = request.cookies.get(SESSION_COOKIE, "")
@@ -229,6 +239,65 @@ class ManagePages:
 
     async def write(self, work: Callable[[Session], T]) -> T:
         return await self.runtime.transact(work, writes=True)
+
+
+class Dashboard(Protocol):
+    """A group of dashboard handlers (WebinarPages, AccountPages, …)."""
+
+    manage: ManagePages
+
+
+D = TypeVar("D", bound=Dashboard)
+Endpoint = Callable[[D, Request], Awaitable[Response]]
+PageHandler = Callable[[D, Request, SignedIn], Awaitable[Response]]
+FormHandler = Callable[[D, Request, SignedIn, FormData], Awaitable[Response]]
+
+
+def _page(handler: PageHandler[D], *, owner: bool) -> Endpoint[D]:
+    @wraps(handler)
+    async def endpoint(pages: D, request: Request) -> Response:
+        signed = await pages.manage.host(request, owner=owner)
+        if isinstance(signed, Response):
+            return signed
+        return await handler(pages, request, signed)
+
+    return endpoint
+
+
+def _form(handler: FormHandler[D], *, owner: bool) -> Endpoint[D]:
+    @wraps(handler)
+    async def endpoint(pages: D, request: Request) -> Response:
+        signed = await pages.manage.host(request, owner=owner)
+        if isinstance(signed, Response):
+            return signed
+        form = await pages.manage.checked_form(request, signed)
+        if isinstance(form, Response):
+            return form
+        return await handler(pages, request, signed, form)
+
+    return endpoint
+
+
+def signed_page(handler: PageHandler[D]) -> Endpoint[D]:
+    """A page for a signed-in host: `handler(pages, request, signed)`; nobody signed in
+    goes to the sign-in page first."""
+    return _page(handler, owner=False)
+
+
+def owner_page(handler: PageHandler[D]) -> Endpoint[D]:
+    """A page for the account's owner; another host meets "not found"."""
+    return _page(handler, owner=True)
+
+
+def signed_form(handler: FormHandler[D]) -> Endpoint[D]:
+    """A form's action for a signed-in host: `handler(pages, request, signed, form)`, the form
+    carrying this session's CSRF token (else a refusal page, and nothing was done)."""
+    return _form(handler, owner=False)
+
+
+def owner_form(handler: FormHandler[D]) -> Endpoint[D]:
+    """A form's action for the account's owner (checked before the form)."""
+    return _form(handler, owner=True)
 
 
 def done(path: str, notice: str) -> Response:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,7 +31,7 @@ from podium.services import accounts, dashboard, webinars
 from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
 from podium.web.manage_account import scope_of
-from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_pages import ManagePages, done, signed_form, signed_page
 from podium.web.manage_schedule import (
     field_of,
     form_values,
@@ -93,10 +94,8 @@ class WebinarPages:
             ),
         ]
 
-    async def listing(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def listing(self, request: Request, signed: SignedIn) -> Response:
         past = request.query_params.get("when") == "past"
         search = request.query_params.get("q", "")[:100]
         page = _page_number(request.query_params.get("page", "1"))
@@ -137,10 +136,8 @@ class WebinarPages:
             request, "manage/webinar_form.html", context, signed, status=status
         )
 
-    async def create(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def create(self, request: Request, signed: SignedIn) -> Response:
         if request.method == "GET":
             return self._form_page(request, signed, form_values(None, signed.timezone, []))
         form = await self.manage.checked_form(request, signed)
@@ -166,10 +163,8 @@ class WebinarPages:
             return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
         return done(f"/manage/webinars/{webinar_id}", "created")
 
-    async def show(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def show(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
         gettext = self._gettext(request)
 
@@ -187,10 +182,8 @@ class WebinarPages:
     def _gettext(self, request: Request) -> Any:
         return lambda message: self.manage.gettext(request, message)
 
-    async def edit(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def edit(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
         gettext = self._gettext(request)
 
@@ -231,13 +224,8 @@ class WebinarPages:
             )
         return done(f"/manage/webinars/{webinar_id}", "saved")
 
-    async def delete(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @signed_form
+    async def delete(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         webinar_id = request.path_params["webinar_id"]
         if form.get("confirm") != "yes":
             return done(f"/manage/webinars/{webinar_id}", "confirm_delete")
@@ -253,13 +241,10 @@ class WebinarPages:
             return self.manage.not_found(request, signed)
         return done("/manage/webinars", "deleted")
 
-    async def delete_occurrence(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @signed_form
+    async def delete_occurrence(
+        self, request: Request, signed: SignedIn, _form: FormData
+    ) -> Response:
         webinar_id = request.path_params["webinar_id"]
         occurrence_id = request.path_params["occurrence_id"]
         now = self.manage.now()

@@ -25,6 +25,7 @@ from podium.services import lookup, sign_in
 from podium.services.sign_in import SignedIn
 from podium.web.errors import PRIVATE, page_refusal
 from podium.web.public import i18n
+from podium.web.public.texts import N_ as N_  # marks texts for the catalogs
 from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
 
@@ -37,11 +38,6 @@ SESSION_COOKIE = "podium_manage"
 LANGUAGE_COOKIE = "podium_lang"
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "zh_Hans_CN": "中文"}
 MAX_FIELDS = 5000  # a bulk action names at most a page of registrants
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated later"
-    """Marks a text for the dashboard's catalog; the template translates it when shown."""
-    return message
 
 
 # Texts that reach the templates as values (statuses, roles, refusals of the dashboard).
@@ -78,17 +74,7 @@ def translations(locale: str) -> NullTranslations:
 
 @cache
 def environment(locale: str) -> Environment:
-    from jinja2 import Environment, PackageLoader
-
-    env = Environment(
-        loader=PackageLoader("podium.web", "templates"),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    return env
+    return i18n.template_environment(translations(locale))
 
 
 def viewer_of(signed: SignedIn) -> Viewer:

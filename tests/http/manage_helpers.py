@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import User
-from podium.services import sign_in
+from podium.services import accounts, sign_in
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
@@ -32,6 +32,27 @@ def set_password(session: Session, email: str, password: str = PASSWORD) -> User
     [user] = sign_in.users_by_email(session, email)
     sign_in.set_password(session, user, password, now=NOW)
     session.flush()
+    return user
+
+
+def add_host(
+    session: Session,
+    runtime: Runtime,
+    account: AccountKeys,
+    email: str = "second@acme.test",
+    *,
+    has_webinar: bool = True,
+) -> User:
+    """Another user of the account (not its owner), with a password to sign in with."""
+    user = accounts.add_user(
+        session,
+        account.account_id,
+        email=email,
+        has_webinar=has_webinar,
+        ids=runtime.context.issuer.ids,
+        now=NOW,
+    )
+    set_password(session, email)
     return user
 
 

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import ApiCredential, DashboardSession, User, WebhookSubscription
-from podium.services import accounts, webhook_subscriptions
+from podium.services import webhook_subscriptions
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
 from tests.http.helpers import v1
-from tests.http.manage_helpers import browser, post_form, set_password, sign_in_as
+from tests.http.manage_helpers import add_host, browser, post_form, sign_in_as
 from tests.http.page_helpers import Tree
 from tests.http.registration_helpers import create_webinar, register
 
@@ -110,15 +110,7 @@ def test_resetting_a_password_ends_that_hosts_sessions(
     session: Session,
     account: AccountKeys,
 ) -> None:
-    second = accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
+    second = add_host(session, runtime, account)
     with browser(settings, runtime) as other:
         assert sign_in_as(other, "second@acme.test").status_code == 303
 
@@ -164,15 +156,7 @@ def test_the_outbox_shows_the_emails_of_the_viewers_webinars(
     assert [r.content() for r in rows] == [
         "2026-01-15 12:00 UTC ann@ext.test Registration confirmed: Ours pending"
     ]
-    accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
+    add_host(session, runtime, account)
     with browser(settings, runtime) as second:
         sign_in_as(second, "second@acme.test")
         assert "ann@ext.test" not in second.get("/manage/account/outbox").text

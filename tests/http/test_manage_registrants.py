@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from podium.db.models import OutboxMessage
 from tests.conftest import AccountKeys
 from tests.http.manage_helpers import post_form
-from tests.http.page_helpers import Tree
+from tests.http.page_helpers import Node, Tree
 from tests.http.registration_helpers import (
     SERIES_OCCURRENCES,
     create_series,
@@ -30,8 +30,17 @@ def arrange(client: TestClient, account: AccountKeys, people: int = 3) -> int:
     return webinar_id
 
 
+def table_rows(tree: Tree) -> list[Node]:
+    return tree.find(id="registrants")[0].children[2].children
+
+
 def rows(tree: Tree) -> list[str]:
-    return [row.content() for row in tree.find(id="registrants")[0].children[2].children]
+    return [row.content() for row in table_rows(tree)]
+
+
+def registrant_ids(tree: Tree) -> list[str]:
+    """The registrants' ids, as the table's rows carry them, in order."""
+    return [row.attrs["data-registrant"] for row in table_rows(tree)]
 
 
 def test_the_table_lists_registrants_with_counts_and_the_badge(
@@ -57,10 +66,7 @@ def test_bulk_approval_goes_through_the_rules_and_sends_the_emails(
 ) -> None:
     webinar_id = arrange(client, account)
     page = f"/manage/webinars/{webinar_id}/registrants"
-    tree = Tree(signed.get(page).text)
-    ids = [
-        row.attrs["data-registrant"] for row in tree.find(id="registrants")[0].children[2].children
-    ]
+    ids = registrant_ids(Tree(signed.get(page).text))
 
     answer = post_form(
         signed, page, page + "/bulk", {"action": "approve", "registrant_ids": ids[:2]}
@@ -97,13 +103,7 @@ def test_bulk_actions_need_the_csrf_field(
 ) -> None:
     webinar_id = arrange(client, account, people=1)
     page = f"/manage/webinars/{webinar_id}/registrants"
-    ids = [
-        Tree(signed.get(page).text)
-        .find(id="registrants")[0]
-        .children[2]
-        .children[0]
-        .attrs["data-registrant"]
-    ]
+    ids = registrant_ids(Tree(signed.get(page).text))[:1]
 
     answer = signed.post(page + "/bulk", data={"action": "approve", "registrant_ids": ids})
 
@@ -162,8 +162,8 @@ def test_resending_the_confirmation_writes_one_email_per_ten_minutes(
 ) -> None:
     webinar_id = arrange(client, account, people=1)
     page = f"/manage/webinars/{webinar_id}/registrants"
-    [row] = Tree(signed.get(page).text).find(id="registrants")[0].children[2].children
-    resend = f"{page}/{row.attrs['data-registrant']}/resend"
+    [registrant_id] = registrant_ids(Tree(signed.get(page).text))
+    resend = f"{page}/{registrant_id}/resend"
 
     first = post_form(signed, page, resend, {})
     again = post_form(signed, page, resend, {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -54,6 +55,18 @@ def add_host(
     )
     set_password(session, email)
     return user
+
+
+@contextmanager
+def second_host(
+    settings: Settings, runtime: Runtime, session: Session, account: AccountKeys
+) -> Iterator[tuple[User, TestClient]]:
+    """Another host of the account (add_host), signed in in a browser of their own."""
+    user = add_host(session, runtime, account)
+    with browser(settings, runtime) as client:
+        answer = sign_in_as(client, user.email)
+        assert answer.status_code == 303, answer.text
+        yield user, client
 
 
 def browser(settings: Settings, runtime: Runtime) -> TestClient:

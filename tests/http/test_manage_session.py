@@ -14,7 +14,7 @@ from podium.web.manage_session import session_viewer
 from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
 from tests.conftest import AccountKeys
-from tests.http.manage_helpers import add_host, browser, sign_in_as
+from tests.http.manage_helpers import browser, second_host
 
 
 def viewer_of(runtime: Runtime, client: TestClient) -> Viewer | None:
@@ -37,9 +37,7 @@ def test_the_owner_another_host_and_nobody(
     account: AccountKeys,
 ) -> None:
     owner = viewer_of(runtime, signed)
-    second = add_host(session, runtime, account)
-    with browser(settings, runtime) as other:
-        sign_in_as(other, "second@acme.test")
+    with second_host(settings, runtime, session, account) as (second, other):
         host = viewer_of(runtime, other)
 
     assert owner is not None

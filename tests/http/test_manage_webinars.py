@@ -17,7 +17,7 @@ from podium.services import sign_in
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
-from tests.http.manage_helpers import add_host, browser, csrf_of, post_form, sign_in_as
+from tests.http.manage_helpers import add_host, browser, csrf_of, post_form, second_host, sign_in_as
 from tests.http.page_helpers import Tree
 
 WEEKLY = {
@@ -208,10 +208,8 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
 ) -> None:
     create_once(signed, "Owner only", approval_type="1")
     webinar = session.execute(select(Webinar)).scalar_one()
-    add_host(session, runtime, account)
 
-    with browser(settings, runtime) as second:
-        assert sign_in_as(second, "second@acme.test").status_code == 303
+    with second_host(settings, runtime, session, account) as (_user, second):
         pages = ("", "/edit", "/registrants", "/live", "/questions", "/report")
         exports = tuple(f"/{name}.csv" for name in ("registrants", "attendees", "polls"))
         for path in pages + exports:

@@ -252,16 +252,13 @@ def _page(handler: PageHandler[D], *, owner: bool) -> Endpoint[D]:
 
 def _form(handler: FormHandler[D], *, owner: bool) -> Endpoint[D]:
     @wraps(handler)
-    async def endpoint(pages: D, request: Request) -> Response:
-        signed = await pages.manage.host(request, owner=owner)
-        if isinstance(signed, Response):
-            return signed
+    async def with_form(pages: D, request: Request, signed: SignedIn) -> Response:
         form = await pages.manage.checked_form(request, signed)
         if isinstance(form, Response):
             return form
         return await handler(pages, request, signed, form)
 
-    return endpoint
+    return _page(with_form, owner=owner)
 
 
 def signed_page(handler: PageHandler[D]) -> Endpoint[D]:

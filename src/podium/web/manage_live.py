@@ -100,11 +100,7 @@ class LivePages:
             state = live_state(session, webinar.seq, webinar)
             return {"webinar": {"id": webinar.id, "topic": webinar.topic}, **state}
 
-        try:
-            context = self.manage.read(work)
-        except WebinarNotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/live.html", context, signed)
+        return self.manage.page(request, signed, "manage/live.html", work)
 
     async def events(self, request: Request) -> Response:
         signed = await self.manage.signed_in(request)

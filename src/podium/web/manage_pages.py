@@ -220,6 +220,23 @@ class ManagePages:
             raise WebinarNotFound(webinar_id=str(webinar_id)[:40])
         return webinar
 
+    def page(
+        self,
+        request: Request,
+        signed: SignedIn,
+        template: str,
+        work: Callable[[Session], dict[str, Any]],
+        *,
+        missing: type[ZoomError] = WebinarNotFound,
+    ) -> Response:
+        """The page `template` over what `work` reads; "not found" (as for an id that never
+        existed) when what it looks for is not this viewer's (`missing`)."""
+        try:
+            context = self.read(work)
+        except missing:
+            return self.not_found(request, signed)
+        return self.render(request, template, context, signed)
+
     def read(self, work: Callable[[Session], T]) -> T:
         return self.runtime.run(work, writes=False)
 

@@ -90,11 +90,7 @@ class WebhookPages:
             shown = webhook_outbox.recent(session, found.id, limit=DELIVERIES_SHOWN)
             return {"hook": webhook_subscriptions.view(found), "deliveries": shown}
 
-        try:
-            context = self.manage.read(work)
-        except NotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/webhook.html", context, signed)
+        return self.manage.page(request, signed, "manage/webhook.html", work, missing=NotFound)
 
     @owner_form
     async def validate(self, request: Request, signed: SignedIn, _form: FormData) -> Response:

@@ -136,6 +136,24 @@ class WebinarPages:
             request, "manage/webinar_form.html", context, signed, status=status
         )
 
+    def _refused(
+        self,
+        request: Request,
+        signed: SignedIn,
+        form: FormData,
+        error: ZoomError,
+        *,
+        webinar: dict[str, Any] | None = None,
+    ) -> Response:
+        """The form again as it was sent, the rules' message next to the field it names (or
+        above the form)."""
+        if isinstance(error, InvalidParameter | MissingParameter):
+            errors = {field_of(str(error.context.get("name"))): str(error)}
+        else:
+            errors = {"form": str(error)}
+        values = posted_values(form)
+        return self._form_page(request, signed, values, webinar=webinar, errors=errors, status=400)
+
     @signed_page
     async def create(self, request: Request, signed: SignedIn) -> Response:
         if request.method == "GET":
@@ -155,12 +173,8 @@ class WebinarPages:
                 ).id
 
             webinar_id = await self.manage.write(work)
-        except (InvalidParameter, MissingParameter) as error:
-            errors = {field_of(str(error.context.get("name"))): str(error)}
-            return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
-        except ZoomError as error:  # e.g. a user who may not host webinars
-            errors = {"form": str(error)}
-            return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
+        except ZoomError as error:  # the rules' refusals; e.g. a user who may not host webinars
+            return self._refused(request, signed, form, error)
         return done(f"/manage/webinars/{webinar_id}", "created")
 
     @signed_page
@@ -173,11 +187,7 @@ class WebinarPages:
             counts = dashboard.status_counts(session, webinar.seq)
             return {"webinar": describe(webinar, gettext), "counts": counts}
 
-        try:
-            context = self.manage.read(work)
-        except WebinarNotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/webinar.html", context, signed)
+        return self.manage.page(request, signed, "manage/webinar.html", work)
 
     def _gettext(self, request: Request) -> Any:
         return lambda message: self.manage.gettext(request, message)
@@ -218,10 +228,7 @@ class WebinarPages:
 
             await self.manage.write(work)
         except (InvalidParameter, MissingParameter) as error:
-            errors = {field_of(str(error.context.get("name"))): str(error)}
-            return self._form_page(
-                request, signed, posted_values(form), webinar=shown, errors=errors, status=400
-            )
+            return self._refused(request, signed, form, error, webinar=shown)
         return done(f"/manage/webinars/{webinar_id}", "saved")
 
     @signed_form

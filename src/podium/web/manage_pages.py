@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
@@ -77,6 +78,22 @@ def environment(locale: str) -> Environment:
     return i18n.template_environment(translations(locale))
 
 
+def session_of(runtime: Runtime, request: Request, now: datetime) -> SignedIn | None:
+    """The live dashboard session the request's cookie names (None: none), as it was."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        return None
+    return runtime.run(lambda session: sign_in.find_session(session, token, now=now), writes=False)
+
+
+def login_redirect(request: Request) -> Response:
+    """To the sign-in page, which comes back to this address."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse(f"/manage/login?next={quote(target, safe='')}", 303)
+
+
 def viewer_of(signed: SignedIn) -> Viewer:
     return Viewer(signed.account_id, signed.user_id, signed.is_owner)
 
@@ -104,13 +121,8 @@ class ManagePages:
         return signed
 
     async def signed_in(self, request: Request) -> SignedIn | None:
-        token = request.cookies.get(SESSION_COOKIE, "")
-        if not token:
-            return None
         now = self.now()
-        signed = self.runtime.run(
-            lambda session: sign_in.find_session(session, token, now=now), writes=False
-        )
+        signed = session_of(self.runtime, request, now)
         if signed is not None and signed.stale:
             session_id = signed.session_id
             await self.runtime.transact(
@@ -135,10 +147,7 @@ class ManagePages:
         )
 
     def to_login(self, request: Request) -> Response:
-        target = request.url.path
-        if request.url.query:
-            target += "?" + request.url.query
-        return RedirectResponse(f"/manage/login?next={quote(target, safe='')}", 303)
+        return login_redirect(request)
 
     # -- rendering ---------------------------------------------------------------------------
 

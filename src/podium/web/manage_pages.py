@@ -22,9 +22,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from podium.db.models import Webinar
 from podium.errors import FormExpired, WebinarNotFound, ZoomError
 from podium.mail.languages import catalog
-from podium.services import lookup, sign_in
+from podium.services import sign_in
 from podium.services.sign_in import SignedIn
 from podium.web.errors import PRIVATE, page_refusal
+from podium.web.manage_exports import visible_webinar
 from podium.web.public import i18n
 from podium.web.public.texts import N_ as N_  # marks texts for the catalogs
 from podium.web.runtime import Runtime
@@ -86,14 +87,6 @@ def session_of(runtime: Runtime, request: Request, now: datetime) -> SignedIn | 
     return runtime.run(lambda session: sign_in.find_session(session, token, now=now), writes=False)
 
 
-def login_redirect(request: Request) -> Response:
-    """To the sign-in page, which comes back to this address."""
-    target = request.url.path
-    if request.url.query:
-        target += "?" + request.url.query
-    return RedirectResponse(f"/manage/login?next={quote(target, safe='')}", 303)
-
-
 def viewer_of(signed: SignedIn) -> Viewer:
     return Viewer(signed.account_id, signed.user_id, signed.is_owner)
 
@@ -147,7 +140,10 @@ class ManagePages:
         )
 
     def to_login(self, request: Request) -> Response:
-        return login_redirect(request)
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(f"/manage/login?next={quote(target, safe='')}", 303)
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -221,13 +217,10 @@ class ManagePages:
 
     # -- webinars a viewer may see -----------------------------------------------------------
 
-    def webinar_for(self, session: Session, signed: SignedIn, webinar_id: str) -> Webinar:
+    def webinar_for(self, session: Session, signed: SignedIn, webinar_id: str | int) -> Webinar:
         """The webinar if this host may see it; WebinarNotFound (like an id that never
         existed) otherwise."""
-        webinar = lookup.find_webinar(session, webinar_id, account_id=signed.account_id)
-        if not viewer_of(signed).may_see(webinar):
-            raise WebinarNotFound(webinar_id=str(webinar_id)[:40])
-        return webinar
+        return visible_webinar(session, viewer_of(signed), str(webinar_id))
 
     def page(
         self,

@@ -33,7 +33,15 @@ from podium.services.dashboard import Scope
 from podium.services.sign_in import SignedIn
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.web.mailer import mail_context
-from podium.web.manage_pages import N_, ManagePages, done, owner_page, signed_form, signed_page
+from podium.web.manage_pages import (
+    N_,
+    ManagePages,
+    done,
+    owner_page,
+    page_number,
+    signed_form,
+    signed_page,
+)
 
 
 def scope_of(signed: SignedIn) -> Scope:
@@ -199,7 +207,7 @@ class AccountPages:
     async def outbox(self, request: Request, signed: SignedIn) -> Response:
         from podium.mail.render import render
 
-        page = _page_number(request.query_params.get("page", "1"))
+        page = page_number(request)
         rows = self.manage.read(lambda s: dashboard.outbox(s, scope_of(signed), page=page))
         more = len(rows) > dashboard.OUTBOX_PER_PAGE
         context, now = mail_context(self.manage.runtime), self.manage.now()
@@ -213,10 +221,6 @@ class AccountPages:
             {"messages": messages, "page": page, "more": more},
             signed,
         )
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 __all__ = ["AccountPages", "NewSubscription", "scope_of"]

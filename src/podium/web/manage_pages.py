@@ -87,6 +87,12 @@ def session_of(runtime: Runtime, request: Request, now: datetime) -> SignedIn | 
     return runtime.run(lambda session: sign_in.find_session(session, token, now=now), writes=False)
 
 
+def page_number(request: Request) -> int:
+    """`?page=`: a whole number from 1 to 99999 (else 1)."""
+    text = request.query_params.get("page", "1")
+    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
+
+
 def viewer_of(signed: SignedIn) -> Viewer:
     return Viewer(signed.account_id, signed.user_id, signed.is_owner)
 

@@ -31,7 +31,7 @@ from podium.services import accounts, dashboard, webinars
 from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
 from podium.web.manage_account import scope_of
-from podium.web.manage_pages import ManagePages, done, signed_form, signed_page
+from podium.web.manage_pages import ManagePages, done, page_number, signed_form, signed_page
 from podium.web.manage_schedule import (
     field_of,
     form_values,
@@ -40,10 +40,6 @@ from podium.web.manage_schedule import (
     recurrence_summary,
     utc_to_local,
 )
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 def describe(webinar: Webinar, gettext: Any) -> dict[str, Any]:
@@ -98,7 +94,7 @@ class WebinarPages:
     async def listing(self, request: Request, signed: SignedIn) -> Response:
         past = request.query_params.get("when") == "past"
         search = request.query_params.get("q", "")[:100]
-        page = _page_number(request.query_params.get("page", "1"))
+        page = page_number(request)
         now = self.manage.now()
 
         def work(session: Session) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """What every dashboard page (/manage) shares: who is signed in, rendering in the reader's
 language, the CSRF check of every form, refusals as pages.
 
+A handler says who may use it by its decorator: @signed_page, @owner_page (a page),
+@signed_form, @owner_form (a form's action: the CSRF check too); it then receives the
+signed-in host (and the checked form) and never meets anyone else.
+
 The pages: web/manage_auth.py (sign-in, sign-out), manage_webinars.py, manage_schedule.py
 (the webinar form), manage_registrants.py, manage_account.py, manage_live.py.
 """

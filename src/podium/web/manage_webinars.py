@@ -79,7 +79,8 @@ class WebinarPages:
         one = base + "/{webinar_id:int}"
         return [
             Route(base, self.listing, methods=["GET"]),
-            Route(base + "/new", self.create, methods=["GET", "POST"]),
+            Route(base + "/new", self.new, methods=["GET"]),
+            Route(base + "/new", self.create, methods=["POST"]),
             Route(one, self.show, methods=["GET"]),
             Route(one + "/edit", self.edit, methods=["GET", "POST"]),
             Route(one + "/delete", self.delete, methods=["POST"]),
@@ -151,12 +152,11 @@ class WebinarPages:
         return self._form_page(request, signed, values, webinar=webinar, errors=errors, status=400)
 
     @signed_page
-    async def create(self, request: Request, signed: SignedIn) -> Response:
-        if request.method == "GET":
-            return self._form_page(request, signed, form_values(None, signed.timezone, []))
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    async def new(self, request: Request, signed: SignedIn) -> Response:
+        return self._form_page(request, signed, form_values(None, signed.timezone, []))
+
+    @signed_form
+    async def create(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         context = self.manage.runtime.context
         try:
             settings = read_form(form, creating=True)

@@ -32,27 +32,24 @@ def signs_in(url: str, email: str, password: str) -> bool:
         return answer.status_code == 303
 
 
+def typing_password(cwd: Path, email: str, password: str) -> subprocess.CompletedProcess[str]:
+    """`podium user password --email EMAIL`, the password typed on its standard input."""
+    return subprocess.run(
+        [*PODIUM, "user", "password", "--email", email],
+        cwd=cwd,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_user_password_from_stdin_and_generated(tmp_path: Path) -> None:
     run("account", "create", "--name", "A", "--host-email", "a@a.test", cwd=tmp_path)
 
-    typed = subprocess.run(
-        [*PODIUM, "user", "password", "--email", "A@a.test"],
-        cwd=tmp_path,
-        input="a typed password\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    short = subprocess.run(
-        [*PODIUM, "user", "password", "--email", "a@a.test"],
-        cwd=tmp_path,
-        input="short\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    typed = typing_password(tmp_path, "A@a.test", "a typed password")
+    short = typing_password(tmp_path, "a@a.test", "short")
     unknown = run("user", "password", "--email", "nobody@a.test", "--generate", cwd=tmp_path)
     generated = run("user", "password", "--email", "a@a.test", "--generate", cwd=tmp_path)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import User
-from podium.services import sign_in
+from podium.services import accounts, sign_in
 from podium.settings import Settings
 from podium.web.app import create_app
 from podium.web.runtime import Runtime
@@ -33,6 +34,39 @@ def set_password(session: Session, email: str, password: str = PASSWORD) -> User
     sign_in.set_password(session, user, password, now=NOW)
     session.flush()
     return user
+
+
+def add_host(
+    session: Session,
+    runtime: Runtime,
+    account: AccountKeys,
+    email: str = "second@acme.test",
+    *,
+    has_webinar: bool = True,
+) -> User:
+    """Another user of the account (not its owner), with a password to sign in with."""
+    user = accounts.add_user(
+        session,
+        account.account_id,
+        email=email,
+        has_webinar=has_webinar,
+        ids=runtime.context.issuer.ids,
+        now=NOW,
+    )
+    set_password(session, email)
+    return user
+
+
+@contextmanager
+def second_host(
+    settings: Settings, runtime: Runtime, session: Session, account: AccountKeys
+) -> Iterator[tuple[User, TestClient]]:
+    """Another host of the account (add_host), signed in in a browser of their own."""
+    user = add_host(session, runtime, account)
+    with browser(settings, runtime) as client:
+        answer = sign_in_as(client, user.email)
+        assert answer.status_code == 303, answer.text
+        yield user, client
 
 
 def browser(settings: Settings, runtime: Runtime) -> TestClient:

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import ApiCredential, DashboardSession, User, WebhookSubscription
-from podium.services import accounts, webhook_subscriptions
+from podium.services import webhook_subscriptions
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
 from tests.http.helpers import v1
-from tests.http.manage_helpers import browser, post_form, set_password, sign_in_as
+from tests.http.manage_helpers import browser, post_form, second_host, sign_in_as
 from tests.http.page_helpers import Tree
 from tests.http.registration_helpers import create_webinar, register
 
@@ -110,18 +110,7 @@ def test_resetting_a_password_ends_that_hosts_sessions(
     session: Session,
     account: AccountKeys,
 ) -> None:
-    second = accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
-    with browser(settings, runtime) as other:
-        assert sign_in_as(other, "second@acme.test").status_code == 303
-
+    with second_host(settings, runtime, session, account) as (second, other):
         answer = post_form(
             signed, "/manage/account/users", f"/manage/account/users/{second.host_id}/password", {}
         )
@@ -164,17 +153,7 @@ def test_the_outbox_shows_the_emails_of_the_viewers_webinars(
     assert [r.content() for r in rows] == [
         "2026-01-15 12:00 UTC ann@ext.test Registration confirmed: Ours pending"
     ]
-    accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
-    with browser(settings, runtime) as second:
-        sign_in_as(second, "second@acme.test")
+    with second_host(settings, runtime, session, account) as (_user, second):
         assert "ann@ext.test" not in second.get("/manage/account/outbox").text
 
 

@@ -4,6 +4,8 @@ confirmation, the counts and the "needs approval" badge."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -11,7 +13,7 @@ from starlette.testclient import TestClient
 from podium.db.models import OutboxMessage
 from tests.conftest import AccountKeys
 from tests.http.manage_helpers import post_form
-from tests.http.page_helpers import Tree
+from tests.http.page_helpers import Node, Tree
 from tests.http.registration_helpers import (
     SERIES_OCCURRENCES,
     create_series,
@@ -23,23 +25,37 @@ from tests.http.registration_helpers import (
 )
 
 
-def arrange(client: TestClient, account: AccountKeys, people: int = 3) -> int:
+def arrange(client: TestClient, account: AccountKeys, people: int = 3) -> str:
+    """A webinar the host approves, `people` registered (p1@ext.test, …): its registrants page."""
     webinar_id = create_webinar(client, account, approval_type=1, topic="Clinic")
     for number in range(1, people + 1):
         register(client, account, webinar_id, f"p{number}@ext.test", first_name=f"P{number}")
-    return webinar_id
+    return f"/manage/webinars/{webinar_id}/registrants"
+
+
+def bulk(client: TestClient, page: str, action: str, ids: list[str]) -> Any:
+    return post_form(client, page, page + "/bulk", {"action": action, "registrant_ids": ids})
+
+
+def table_rows(tree: Tree) -> list[Node]:
+    return tree.find(id="registrants")[0].children[2].children
 
 
 def rows(tree: Tree) -> list[str]:
-    return [row.content() for row in tree.find(id="registrants")[0].children[2].children]
+    return [row.content() for row in table_rows(tree)]
+
+
+def registrant_ids(tree: Tree) -> list[str]:
+    """The registrants' ids, as the table's rows carry them, in order."""
+    return [row.attrs["data-registrant"] for row in table_rows(tree)]
 
 
 def test_the_table_lists_registrants_with_counts_and_the_badge(
     signed: TestClient, client: TestClient, account: AccountKeys
 ) -> None:
-    webinar_id = arrange(client, account)
+    page = arrange(client, account)
 
-    tree = Tree(signed.get(f"/manage/webinars/{webinar_id}/registrants").text)
+    tree = Tree(signed.get(page).text)
 
     assert tree.text(id="needs-approval") == "3 need approval"
     assert tree.text(id="seat-count") == (
@@ -55,16 +71,10 @@ def test_the_table_lists_registrants_with_counts_and_the_badge(
 def test_bulk_approval_goes_through_the_rules_and_sends_the_emails(
     signed: TestClient, client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = arrange(client, account)
-    page = f"/manage/webinars/{webinar_id}/registrants"
-    tree = Tree(signed.get(page).text)
-    ids = [
-        row.attrs["data-registrant"] for row in tree.find(id="registrants")[0].children[2].children
-    ]
+    page = arrange(client, account)
+    ids = registrant_ids(Tree(signed.get(page).text))
 
-    answer = post_form(
-        signed, page, page + "/bulk", {"action": "approve", "registrant_ids": ids[:2]}
-    )
+    answer = bulk(signed, page, "approve", ids[:2])
 
     assert answer.headers["location"] == f"{page}?done=approved"
     assert statuses(session) == {
@@ -79,11 +89,9 @@ def test_bulk_approval_goes_through_the_rules_and_sends_the_emails(
         ("p1@ext.test", "registration_approved"),
         ("p2@ext.test", "registration_approved"),
     ]
-    denied = post_form(signed, page, page + "/bulk", {"action": "deny", "registrant_ids": ids[2:]})
+    denied = bulk(signed, page, "deny", ids[2:])
     assert denied.headers["location"] == f"{page}?done=denied"
-    cancelled = post_form(
-        signed, page, page + "/bulk", {"action": "cancel", "registrant_ids": ids[:1]}
-    )
+    cancelled = bulk(signed, page, "cancel", ids[:1])
     assert cancelled.headers["location"] == f"{page}?done=cancelled"
     assert statuses(session) == {
         "p1@ext.test": "cancelled",
@@ -95,15 +103,8 @@ def test_bulk_approval_goes_through_the_rules_and_sends_the_emails(
 def test_bulk_actions_need_the_csrf_field(
     signed: TestClient, client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = arrange(client, account, people=1)
-    page = f"/manage/webinars/{webinar_id}/registrants"
-    ids = [
-        Tree(signed.get(page).text)
-        .find(id="registrants")[0]
-        .children[2]
-        .children[0]
-        .attrs["data-registrant"]
-    ]
+    page = arrange(client, account, people=1)
+    ids = registrant_ids(Tree(signed.get(page).text))[:1]
 
     answer = signed.post(page + "/bulk", data={"action": "approve", "registrant_ids": ids})
 
@@ -114,8 +115,7 @@ def test_bulk_actions_need_the_csrf_field(
 def test_status_filter_search_and_keyset_pages(
     signed: TestClient, client: TestClient, account: AccountKeys
 ) -> None:
-    webinar_id = arrange(client, account, people=100)
-    page = f"/manage/webinars/{webinar_id}/registrants"
+    page = arrange(client, account, people=100)
 
     first = Tree(signed.get(page).text)
     assert len(rows(first)) == 50
@@ -136,8 +136,7 @@ def test_status_filter_search_and_keyset_pages(
 def test_adding_a_registrant_by_hand_approves_them(
     signed: TestClient, client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = arrange(client, account, people=0)
-    page = f"/manage/webinars/{webinar_id}/registrants"
+    page = arrange(client, account, people=0)
 
     answer = post_form(
         signed,
@@ -160,10 +159,9 @@ def test_adding_a_registrant_by_hand_approves_them(
 def test_resending_the_confirmation_writes_one_email_per_ten_minutes(
     signed: TestClient, client: TestClient, account: AccountKeys, session: Session
 ) -> None:
-    webinar_id = arrange(client, account, people=1)
-    page = f"/manage/webinars/{webinar_id}/registrants"
-    [row] = Tree(signed.get(page).text).find(id="registrants")[0].children[2].children
-    resend = f"{page}/{row.attrs['data-registrant']}/resend"
+    page = arrange(client, account, people=1)
+    [registrant_id] = registrant_ids(Tree(signed.get(page).text))
+    resend = f"{page}/{registrant_id}/resend"
 
     first = post_form(signed, page, resend, {})
     again = post_form(signed, page, resend, {})

@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
-from podium.services import accounts
 from podium.settings import Settings
 from podium.web.manage_session import session_viewer
 from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
-from tests.conftest import NOW, AccountKeys
-from tests.http.manage_helpers import browser, set_password, sign_in_as
+from tests.conftest import AccountKeys
+from tests.http.manage_helpers import browser, second_host
 
 
 def viewer_of(runtime: Runtime, client: TestClient) -> Viewer | None:
@@ -38,17 +37,7 @@ def test_the_owner_another_host_and_nobody(
     account: AccountKeys,
 ) -> None:
     owner = viewer_of(runtime, signed)
-    second = accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
-    with browser(settings, runtime) as other:
-        sign_in_as(other, "second@acme.test")
+    with second_host(settings, runtime, session, account) as (second, other):
         host = viewer_of(runtime, other)
 
     assert owner is not None

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from podium.db.models import Occurrence, Webinar
-from podium.services import accounts, sign_in
+from podium.services import sign_in
 from podium.settings import Settings
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
-from tests.http.manage_helpers import browser, csrf_of, post_form, set_password, sign_in_as
+from tests.http.manage_helpers import add_host, browser, csrf_of, post_form, second_host, sign_in_as
 from tests.http.page_helpers import Tree
 
 WEEKLY = {
@@ -38,6 +38,21 @@ WEEKLY = {
 
 def create(client: TestClient, **fields: object) -> Any:
     return post_form(client, "/manage/webinars/new", "/manage/webinars/new", fields)
+
+
+ONCE = {
+    "type": "5",
+    "start": "2026-03-01T10:00",
+    "timezone": "UTC",
+    "duration": "30",
+    "approval_type": "0",
+}
+
+
+def create_once(client: TestClient, topic: str, **fields: object) -> Any:
+    """A webinar held once (1 March 2026, 10:00 UTC, 30 minutes, no approval) unless `fields`
+    say otherwise."""
+    return create(client, **{**ONCE, "topic": topic, **fields})
 
 
 def test_creating_a_recurring_webinar_in_the_hosts_time_zone(
@@ -78,16 +93,7 @@ def test_creating_a_recurring_webinar_in_the_hosts_time_zone(
 def test_the_apis_validation_message_shows_next_to_the_field(
     signed: TestClient, session: Session
 ) -> None:
-    answer = create(
-        signed,
-        topic="Bad password",
-        type="5",
-        start="2026-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-        password="has space",
-    )
+    answer = create_once(signed, "Bad password", password="has space")
 
     tree = Tree(answer.text)
     assert answer.status_code == 400
@@ -110,15 +116,7 @@ def test_a_missing_topic_is_named_next_to_its_field(signed: TestClient) -> None:
 def test_editing_changes_the_webinar_through_the_same_rules(
     signed: TestClient, session: Session
 ) -> None:
-    create(
-        signed,
-        topic="Launch",
-        type="5",
-        start="2026-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-    )
+    create_once(signed, "Launch")
     webinar = session.execute(select(Webinar)).scalar_one()
     page = f"/manage/webinars/{webinar.id}/edit"
 
@@ -144,33 +142,9 @@ def test_editing_changes_the_webinar_through_the_same_rules(
 
 
 def test_the_list_shows_upcoming_and_past_and_searches(signed: TestClient) -> None:
-    create(
-        signed,
-        topic="Spring launch",
-        type="5",
-        start="2026-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-    )
-    create(
-        signed,
-        topic="Old news",
-        type="5",
-        start="2025-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-    )
-    create(
-        signed,
-        topic="Autumn review",
-        type="5",
-        start="2026-09-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-    )
+    create_once(signed, "Spring launch")
+    create_once(signed, "Old news", start="2025-03-01T10:00")
+    create_once(signed, "Autumn review", start="2026-09-01T10:00")
 
     def topics(path: str) -> list[str]:
         tree = Tree(signed.get(path).text)
@@ -188,15 +162,7 @@ def test_the_list_shows_upcoming_and_past_and_searches(signed: TestClient) -> No
 
 
 def test_deleting_a_webinar_needs_the_confirmation(signed: TestClient, session: Session) -> None:
-    create(
-        signed,
-        topic="Doomed",
-        type="5",
-        start="2026-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="0",
-    )
+    create_once(signed, "Doomed")
     webinar = session.execute(select(Webinar)).scalar_one()
     page = f"/manage/webinars/{webinar.id}"
 
@@ -240,28 +206,10 @@ def test_a_second_host_cannot_see_the_owners_webinar_by_url(
     session: Session,
     account: AccountKeys,
 ) -> None:
-    create(
-        signed,
-        topic="Owner only",
-        type="5",
-        start="2026-03-01T10:00",
-        timezone="UTC",
-        duration="30",
-        approval_type="1",
-    )
+    create_once(signed, "Owner only", approval_type="1")
     webinar = session.execute(select(Webinar)).scalar_one()
-    accounts.add_user(
-        session,
-        account.account_id,
-        email="second@acme.test",
-        has_webinar=True,
-        ids=runtime.context.issuer.ids,
-        now=NOW,
-    )
-    set_password(session, "second@acme.test")
 
-    with browser(settings, runtime) as second:
-        assert sign_in_as(second, "second@acme.test").status_code == 303
+    with second_host(settings, runtime, session, account) as (_user, second):
         pages = ("", "/edit", "/registrants", "/live", "/questions", "/report")
         exports = tuple(f"/{name}.csv" for name in ("registrants", "attendees", "polls"))
         for path in pages + exports:
@@ -297,36 +245,12 @@ def test_the_owner_sees_every_hosts_webinars_and_a_user_who_may_not_host_cannot_
     account: AccountKeys,
 ) -> None:
     for email, hosts in (("second@acme.test", True), ("viewer@acme.test", False)):
-        accounts.add_user(
-            session,
-            account.account_id,
-            email=email,
-            has_webinar=hosts,
-            ids=runtime.context.issuer.ids,
-            now=NOW,
-        )
-        set_password(session, email)
+        add_host(session, runtime, account, email, has_webinar=hosts)
     with browser(settings, runtime) as second, browser(settings, runtime) as viewer:
         sign_in_as(second, "second@acme.test")
-        create(
-            second,
-            topic="Second's webinar",
-            type="5",
-            start="2026-03-01T10:00",
-            timezone="UTC",
-            duration="30",
-            approval_type="0",
-        )
+        create_once(second, "Second's webinar")
         sign_in_as(viewer, "viewer@acme.test")
-        refused = create(
-            viewer,
-            topic="Not allowed",
-            type="5",
-            start="2026-03-01T10:00",
-            timezone="UTC",
-            duration="30",
-            approval_type="0",
-        )
+        refused = create_once(viewer, "Not allowed")
 
     assert "Second&#39;s webinar" in signed.get("/manage/webinars").text
     assert refused.status_code == 400

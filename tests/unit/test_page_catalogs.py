@@ -4,12 +4,9 @@ translated in every catalog, and pages.pot is up to date."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
+from tests.unit.catalogs import LANGUAGES, WEB, listed, marked, translated
 
-WEB = Path(__file__).resolve().parents[2] / "src" / "podium" / "web"
 METHODS = [
     ("public/**.py", "python"),
     ("manage_reports.py", "python"),
@@ -20,31 +17,17 @@ OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gett
 
 
 def page_messages() -> set[str]:
-    found = extract_from_dir(str(WEB), METHODS, options_map=OPTIONS)
-    return {
-        message if isinstance(message, str) else message[0]
-        for _file, _line, message, _comments, _context in found
-    }
+    return marked(METHODS, OPTIONS)
 
 
 def test_the_page_catalog_is_up_to_date() -> None:
-    with (WEB / "locales" / "pages.pot").open("rb") as pot:
-        listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot) if m.id}
-
-    assert listed == page_messages()
+    assert listed("pages") == page_messages()
 
 
 def test_every_catalog_translates_every_page_message() -> None:
     wanted = page_messages()
-    for language in ("fr", "es", "zh_CN"):
-        with (WEB / "locales" / language / "LC_MESSAGES" / "pages.po").open("rb") as po:
-            catalog = read_po(po)
-        translated = {
-            m.id if isinstance(m.id, str) else m.id[0]
-            for m in catalog
-            if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)
-        }
-        assert translated == wanted, language
+    for language in LANGUAGES:
+        assert translated("pages", language) == wanted, language
 
 
 def test_the_scripts_strings_are_listed_for_the_catalogs() -> None:

@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy.orm import QueryableAttribute
 
 from podium.codes import STANDARD_QUESTIONS
 from podium.db.functions import utc_text, whole_minutes
@@ -104,6 +105,21 @@ def _batches(
         after = key(rows[-1])
 
 
+def _in_key_order(
+    read: Read[list[Any]],
+    chosen: Select[*tuple[Any, ...]],
+    key: QueryableAttribute[int],
+    shape: Callable[[Any], Row],
+) -> Iterator[list[Row]]:
+    """Batches of `chosen` (its first column: `key`, an increasing integer) in `key` order."""
+
+    def query(connection: Connection, after: int | None) -> list[Any]:
+        batch = chosen if after is None else chosen.where(key > after)
+        return list(connection.execute(batch.order_by(key).limit(BATCH)))
+
+    return _batches(read, query, shape, lambda row: row[0])
+
+
 _REGISTRANT_FIELDS = (
     Registrant.position,
     Registrant.registrant_id,
@@ -132,14 +148,8 @@ def _registrant(row: Any) -> Row:
 
 def registrants(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
     """Everyone who registered (any status), in registration order."""
-
-    def query(connection: Connection, after: int | None) -> list[Any]:
-        chosen = select(*_REGISTRANT_FIELDS).where(Registrant.webinar_seq == where.webinar_seq)
-        if after is not None:
-            chosen = chosen.where(Registrant.position > after)
-        return list(connection.execute(chosen.order_by(Registrant.position).limit(BATCH)))
-
-    return _batches(read, query, _registrant, lambda row: row[0])
+    chosen = select(*_REGISTRANT_FIELDS).where(Registrant.webinar_seq == where.webinar_seq)
+    return _in_key_order(read, chosen, Registrant.position, _registrant)
 
 
 def _attendee(row: Any) -> Row:
@@ -198,14 +208,8 @@ def absentees(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
         Registrant.email,
         utc_text(Registrant.created_at),
     )
-
-    def query(connection: Connection, after: int | None) -> list[Any]:
-        chosen = select(*fields).where(*where.absent_where)
-        if after is not None:
-            chosen = chosen.where(Registrant.position > after)
-        return list(connection.execute(chosen.order_by(Registrant.position).limit(BATCH)))
-
-    return _batches(read, query, lambda row: tuple(row[1:]), lambda row: row[0])
+    chosen = select(*fields).where(*where.absent_where)
+    return _in_key_order(read, chosen, Registrant.position, lambda row: tuple(row[1:]))
 
 
 def poll_answers(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
@@ -220,21 +224,16 @@ def poll_answers(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
         PollAnswer.answer,
         utc_text(PollAnswer.answered_at),
     )
-
-    def query(connection: Connection, after: int | None) -> list[Any]:
-        chosen = (
-            select(*fields)
-            .join(Poll, Poll.id == PollAnswer.poll_id)
-            .where(PollAnswer.instance_id == where.instance_id)
-        )
-        if after is not None:
-            chosen = chosen.where(PollAnswer.id > after)
-        return list(connection.execute(chosen.order_by(PollAnswer.id).limit(BATCH)))
+    chosen = (
+        select(*fields)
+        .join(Poll, Poll.id == PollAnswer.poll_id)
+        .where(PollAnswer.instance_id == where.instance_id)
+    )
 
     def shape(row: Any) -> Row:
         return (str(row[1]), *row[2:])
 
-    return _batches(read, query, shape, lambda row: row[0])
+    return _in_key_order(read, chosen, PollAnswer.id, shape)
 
 
 def questions(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
@@ -248,16 +247,11 @@ def questions(read: Read[list[Any]], where: Source) -> Iterator[list[Row]]:
         utc_text(QaQuestion.asked_at),
         utc_text(QaQuestion.answered_at),
     )
-
-    def query(connection: Connection, after: int | None) -> list[Any]:
-        chosen = select(*fields).where(QaQuestion.instance_id == where.instance_id)
-        if after is not None:
-            chosen = chosen.where(QaQuestion.id > after)
-        return list(connection.execute(chosen.order_by(QaQuestion.id).limit(BATCH)))
+    chosen = select(*fields).where(QaQuestion.instance_id == where.instance_id)
 
     def shape(row: Any) -> Row:
         pk, name, email, question, answer, asked, answered = row
         status = "answered" if answer else "open"
         return (str(pk), name, email, question, answer, status, asked, answered or "")
 
-    return _batches(read, query, shape, lambda row: row[0])
+    return _in_key_order(read, chosen, QaQuestion.id, shape)

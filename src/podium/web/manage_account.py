@@ -33,7 +33,15 @@ from podium.services.dashboard import Scope
 from podium.services.sign_in import SignedIn
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.web.mailer import mail_context
-from podium.web.manage_pages import N_, ManagePages, done
+from podium.web.manage_pages import (
+    N_,
+    ManagePages,
+    done,
+    owner_page,
+    page_number,
+    signed_form,
+    signed_page,
+)
 
 
 def scope_of(signed: SignedIn) -> Scope:
@@ -72,26 +80,12 @@ class AccountPages:
         context = {**self.manage.read(work), "zones": sorted(known_timezones()), **extra}
         return self.manage.render(request, "manage/account.html", context, signed, status=status)
 
-    async def show(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def show(self, request: Request, signed: SignedIn) -> Response:
         return self._account_page(request, signed)
 
-    async def posted(self, request: Request) -> tuple[SignedIn, FormData] | Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
-        return signed, form
-
-    async def timezone(self, request: Request) -> Response:
-        posted = await self.posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, form = posted
+    @signed_form
+    async def timezone(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         zone = str(form.get("timezone", ""))
         if zone not in known_timezones():
             return self._account_page(
@@ -104,11 +98,8 @@ class AccountPages:
         await self.manage.write(work)
         return done("/manage/account", "timezone_saved")
 
-    async def rotate(self, request: Request) -> Response:
-        posted = await self.posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, form = posted
+    @signed_form
+    async def rotate(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         if not signed.is_owner:
             return self.manage.not_found(request, signed)
         if form.get("confirm") != "yes":
@@ -132,12 +123,8 @@ class AccountPages:
 
     # -- users (owner) -----------------------------------------------------------------------
 
-    async def users(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        if not signed.is_owner:
-            return self.manage.not_found(request, signed)
+    @owner_page
+    async def users(self, request: Request, signed: SignedIn) -> Response:
         shown: dict[str, Any] = {}
         status = 200
         if request.method == "POST":
@@ -192,11 +179,8 @@ class AccountPages:
             request, "manage/users.html", {"users": users, **extra}, signed, status=status
         )
 
-    async def reset_password(self, request: Request) -> Response:
-        posted = await self.posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, _form = posted
+    @signed_form
+    async def reset_password(self, request: Request, signed: SignedIn, _form: FormData) -> Response:
         if not signed.is_owner:
             return self.manage.not_found(request, signed)
         host_id = request.path_params["host_id"]
@@ -219,13 +203,11 @@ class AccountPages:
 
     # -- outbox ------------------------------------------------------------------------------
 
-    async def outbox(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def outbox(self, request: Request, signed: SignedIn) -> Response:
         from podium.mail.render import render
 
-        page = _page_number(request.query_params.get("page", "1"))
+        page = page_number(request)
         rows = self.manage.read(lambda s: dashboard.outbox(s, scope_of(signed), page=page))
         more = len(rows) > dashboard.OUTBOX_PER_PAGE
         context, now = mail_context(self.manage.runtime), self.manage.now()
@@ -239,10 +221,6 @@ class AccountPages:
             {"messages": messages, "page": page, "more": more},
             signed,
         )
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 __all__ = ["AccountPages", "NewSubscription", "scope_of"]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from podium.errors import FormExpired, SignInThrottled
 from podium.services import sign_in
-from podium.web.manage_pages import LANGUAGE_COOKIE, LANGUAGES, N_, ManagePages
+from podium.services.sign_in import SignedIn
+from podium.web.manage_pages import LANGUAGE_COOKIE, LANGUAGES, N_, ManagePages, signed_form
 from podium.web.pages import Pages
 
 # Failed sign-ins allowed per 15 minutes: for one e-mail, and from one address.
@@ -125,19 +127,17 @@ class SignInPages:
         self.manage.set_session_cookie(response, token)
         return response
 
-    async def logout(self, request: Request) -> Response:
-        return await self._end(request, everywhere=False)
+    @signed_form
+    async def logout(self, _request: Request, signed: SignedIn, _form: FormData) -> Response:
+        return await self._end(signed, everywhere=False)
 
-    async def logout_everywhere(self, request: Request) -> Response:
-        return await self._end(request, everywhere=True)
+    @signed_form
+    async def logout_everywhere(
+        self, _request: Request, signed: SignedIn, _form: FormData
+    ) -> Response:
+        return await self._end(signed, everywhere=True)
 
-    async def _end(self, request: Request, *, everywhere: bool) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    async def _end(self, signed: SignedIn, *, everywhere: bool) -> Response:
         now = self.manage.now()
         if everywhere:
             await self.manage.write(lambda s: sign_in.revoke_all(s, signed.user_id, now=now))

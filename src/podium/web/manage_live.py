@@ -22,8 +22,9 @@ from podium.codes import Role
 from podium.db.models import Attendance, Poll, QaQuestion
 from podium.errors import WebinarNotFound
 from podium.services import instances, polls
+from podium.services.sign_in import SignedIn
 from podium.web.live_hub import CLOSE, LiveHub, Subscriber
-from podium.web.manage_pages import ManagePages
+from podium.web.manage_pages import ManagePages, signed_page
 
 HEARTBEAT_SECONDS = 15.0
 SHOWN_PRESENT = 500  # the page lists at most this many people (the count is exact)
@@ -90,10 +91,8 @@ class LivePages:
             Route(base + "/events", self.events, methods=["GET"]),
         ]
 
-    async def page(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def page(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
 
         def work(session: Session) -> dict[str, Any]:
@@ -101,11 +100,7 @@ class LivePages:
             state = live_state(session, webinar.seq, webinar)
             return {"webinar": {"id": webinar.id, "topic": webinar.topic}, **state}
 
-        try:
-            context = self.manage.read(work)
-        except WebinarNotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/live.html", context, signed)
+        return self.manage.page(request, signed, "manage/live.html", work)
 
     async def events(self, request: Request) -> Response:
         signed = await self.manage.signed_in(request)

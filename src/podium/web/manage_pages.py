@@ -1,6 +1,10 @@
 """What every dashboard page (/manage) shares: who is signed in, rendering in the reader's
 language, the CSRF check of every form, refusals as pages.
 
+A handler says who may use it by its decorator: @signed_page, @owner_page (a page),
+@signed_form, @owner_form (a form's action: the CSRF check too); it then receives the
+signed-in host (and the checked form) and never meets anyone else.
+
 The pages: web/manage_auth.py (sign-in, sign-out), manage_webinars.py, manage_schedule.py
 (the webinar form), manage_registrants.py, manage_account.py, manage_live.py.
 """
@@ -8,9 +12,10 @@ The pages: web/manage_auth.py (sign-in, sign-out), manage_webinars.py, manage_sc
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy.orm import Session
@@ -21,10 +26,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from podium.db.models import Webinar
 from podium.errors import FormExpired, WebinarNotFound, ZoomError
 from podium.mail.languages import catalog
-from podium.services import lookup, sign_in
+from podium.services import sign_in
 from podium.services.sign_in import SignedIn
 from podium.web.errors import PRIVATE, page_refusal
+from podium.web.manage_exports import visible_webinar
 from podium.web.public import i18n
+from podium.web.public.texts import N_ as N_  # marks texts for the catalogs
 from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
 
@@ -37,11 +44,6 @@ SESSION_COOKIE = "podium_manage"
 LANGUAGE_COOKIE = "podium_lang"
 LANGUAGES = {"en": "English", "fr": "Français", "es": "Español", "zh_Hans_CN": "中文"}
 MAX_FIELDS = 5000  # a bulk action names at most a page of registrants
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translated later"
-    """Marks a text for the dashboard's catalog; the template translates it when shown."""
-    return message
 
 
 # Texts that reach the templates as values (statuses, roles, refusals of the dashboard).
@@ -78,17 +80,21 @@ def translations(locale: str) -> NullTranslations:
 
 @cache
 def environment(locale: str) -> Environment:
-    from jinja2 import Environment, PackageLoader
+    return i18n.template_environment(translations(locale))
 
-    env = Environment(
-        loader=PackageLoader("podium.web", "templates"),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    return env
+
+def session_of(runtime: Runtime, request: Request, now: datetime) -> SignedIn | None:
+    """The live dashboard session the request's cookie names (None: none), as it was."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        return None
+    return runtime.run(lambda session: sign_in.find_session(session, token, now=now), writes=False)
+
+
+def page_number(request: Request) -> int:
+    """`?page=`: a whole number from 1 to 99999 (else 1)."""
+    text = request.query_params.get("page", "1")
+    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 def viewer_of(signed: SignedIn) -> Viewer:
@@ -107,14 +113,19 @@ class ManagePages:
 
     # -- who is signed in ------------------------------------------------------------------
 
+    async def host(self, request: Request, *, owner: bool = False) -> SignedIn | Response:
+        """Who is signed in; else the sign-in page (then back here). With `owner`, a host who
+        is not the account's owner meets "not found"."""
+        signed = await self.signed_in(request)
+        if signed is None:
+            return self.to_login(request)
+        if owner and not signed.is_owner:
+            return self.not_found(request, signed)
+        return signed
+
     async def signed_in(self, request: Request) -> SignedIn | None:
-        token = request.cookies.get(SESSION_COOKIE, "")
-        if not token:
-            return None
         now = self.now()
-        signed = self.runtime.run(
-            lambda session: sign_in.find_session(session, token, now=now), writes=False
-        )
+        signed = session_of(self.runtime, request, now)
         if signed is not None and signed.stale:
             session_id = signed.session_id
             await self.runtime.transact(
@@ -216,19 +227,89 @@ class ManagePages:
 
     # -- webinars a viewer may see -----------------------------------------------------------
 
-    def webinar_for(self, session: Session, signed: SignedIn, webinar_id: str) -> Webinar:
+    def webinar_for(self, session: Session, signed: SignedIn, webinar_id: str | int) -> Webinar:
         """The webinar if this host may see it; WebinarNotFound (like an id that never
         existed) otherwise."""
-        webinar = lookup.find_webinar(session, webinar_id, account_id=signed.account_id)
-        if not viewer_of(signed).may_see(webinar):
-            raise WebinarNotFound(webinar_id=str(webinar_id)[:40])
-        return webinar
+        return visible_webinar(session, viewer_of(signed), str(webinar_id))
+
+    def page(
+        self,
+        request: Request,
+        signed: SignedIn,
+        template: str,
+        work: Callable[[Session], dict[str, Any]],
+        *,
+        missing: type[ZoomError] = WebinarNotFound,
+    ) -> Response:
+        """The page `template` over what `work` reads; "not found" (as for an id that never
+        existed) when what it looks for is not this viewer's (`missing`)."""
+        try:
+            context = self.read(work)
+        except missing:
+            return self.not_found(request, signed)
+        return self.render(request, template, context, signed)
 
     def read(self, work: Callable[[Session], T]) -> T:
         return self.runtime.run(work, writes=False)
 
     async def write(self, work: Callable[[Session], T]) -> T:
         return await self.runtime.transact(work, writes=True)
+
+
+class Dashboard(Protocol):
+    """A group of dashboard handlers (WebinarPages, AccountPages, …)."""
+
+    manage: ManagePages
+
+
+D = TypeVar("D", bound=Dashboard)
+Endpoint = Callable[[D, Request], Awaitable[Response]]
+PageHandler = Callable[[D, Request, SignedIn], Awaitable[Response]]
+FormHandler = Callable[[D, Request, SignedIn, FormData], Awaitable[Response]]
+
+
+def _page(handler: PageHandler[D], *, owner: bool) -> Endpoint[D]:
+    @wraps(handler)
+    async def endpoint(pages: D, request: Request) -> Response:
+        signed = await pages.manage.host(request, owner=owner)
+        if isinstance(signed, Response):
+            return signed
+        return await handler(pages, request, signed)
+
+    return endpoint
+
+
+def _form(handler: FormHandler[D], *, owner: bool) -> Endpoint[D]:
+    @wraps(handler)
+    async def with_form(pages: D, request: Request, signed: SignedIn) -> Response:
+        form = await pages.manage.checked_form(request, signed)
+        if isinstance(form, Response):
+            return form
+        return await handler(pages, request, signed, form)
+
+    return _page(with_form, owner=owner)
+
+
+def signed_page(handler: PageHandler[D]) -> Endpoint[D]:
+    """A page for a signed-in host: `handler(pages, request, signed)`; nobody signed in
+    goes to the sign-in page first."""
+    return _page(handler, owner=False)
+
+
+def owner_page(handler: PageHandler[D]) -> Endpoint[D]:
+    """A page for the account's owner; another host meets "not found"."""
+    return _page(handler, owner=True)
+
+
+def signed_form(handler: FormHandler[D]) -> Endpoint[D]:
+    """A form's action for a signed-in host: `handler(pages, request, signed, form)`, the form
+    carrying this session's CSRF token (else a refusal page, and nothing was done)."""
+    return _form(handler, owner=False)
+
+
+def owner_form(handler: FormHandler[D]) -> Endpoint[D]:
+    """A form's action for the account's owner (checked before the form)."""
+    return _form(handler, owner=True)
 
 
 def done(path: str, notice: str) -> Response:

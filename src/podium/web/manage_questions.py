@@ -19,7 +19,8 @@ from podium.codes import QUESTION_FIELDS, CustomQuestionType
 from podium.errors import InvalidParameter, WebinarNotFound
 from podium.services import questions
 from podium.services.questions import CustomQuestion, RegistrationQuestions, StandardQuestion
-from podium.web.manage_pages import ManagePages, done
+from podium.services.sign_in import SignedIn
+from podium.web.manage_pages import ManagePages, done, signed_page
 
 BLANK_ROWS = 2  # empty custom questions offered below the existing ones
 MAX_ROWS = questions.MAX_CUSTOM_QUESTIONS
@@ -92,10 +93,8 @@ class QuestionPages:
             Route("/manage/webinars/{webinar_id:int}/questions", self.page, methods=["GET", "POST"])
         ]
 
-    async def page(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def page(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
 
         def current(session: Session) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -31,7 +32,7 @@ from podium.services import accounts, dashboard, registrants, registration, rese
 from podium.services.registration import Attendee
 from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
-from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_pages import ManagePages, done, signed_form, signed_page
 from podium.web.manage_schedule import utc_to_local
 
 STATUSES = tuple(str(status) for status in RegistrantStatus)
@@ -136,32 +137,18 @@ class RegistrantPages:
             request, "manage/registrants.html", context, signed, status=status
         )
 
-    async def table(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def table(self, request: Request, signed: SignedIn) -> Response:
         try:
             return self._table(request, signed)
         except WebinarNotFound:
             return self.manage.not_found(request, signed)
 
-    async def _posted(self, request: Request) -> tuple[SignedIn, Any] | Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
-        return signed, form
-
     def _back(self, request: Request) -> str:
         return f"/manage/webinars/{request.path_params['webinar_id']}/registrants"
 
-    async def bulk(self, request: Request) -> Response:
-        posted = await self._posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, form = posted
+    @signed_form
+    async def bulk(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         action = str(form.get("action", ""))
         chosen = [str(value) for value in form.getlist("registrant_ids")][
             : dashboard.REGISTRANTS_PER_PAGE
@@ -191,11 +178,8 @@ class RegistrantPages:
             return self.manage.refused(request, error, signed)
         return done(self._back(request), ACTIONS[action])
 
-    async def add(self, request: Request) -> Response:
-        posted = await self._posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, form = posted
+    @signed_form
+    async def add(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         values = {
             key: str(form.get(key, "")).strip()[:300]
             for key in ("email", "first_name", "last_name")
@@ -231,11 +215,8 @@ class RegistrantPages:
             )
         return done(self._back(request), "added")
 
-    async def resend(self, request: Request) -> Response:
-        posted = await self._posted(request)
-        if isinstance(posted, Response):
-            return posted
-        signed, _form = posted
+    @signed_form
+    async def resend(self, request: Request, signed: SignedIn, _form: FormData) -> Response:
         webinar_id = request.path_params["webinar_id"]
         registrant_id = request.path_params["registrant_id"]
         now = self.manage.now()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,7 +22,7 @@ from podium.errors import InvalidParameter, MissingParameter, NotFound, ZoomErro
 from podium.services import webhook_outbox, webhook_subscriptions
 from podium.services.sign_in import SignedIn
 from podium.services.webhook_payloads import EVENTS
-from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_pages import ManagePages, done, owner_form, owner_page
 from podium.web.webhook_admin import add_subscription
 from podium.web.webhook_process import Webhooks
 
@@ -42,18 +43,8 @@ class WebhookPages:
             Route(base + "/{webhook_id}/remove", self.remove, methods=["POST"]),
         ]
 
-    async def _owner(self, request: Request) -> SignedIn | Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        if not signed.is_owner:
-            return self.manage.not_found(request, signed)
-        return signed
-
-    async def listing(self, request: Request) -> Response:
-        signed = await self._owner(request)
-        if isinstance(signed, Response):
-            return signed
+    @owner_page
+    async def listing(self, request: Request, signed: SignedIn) -> Response:
         errors: dict[str, str] = {}
         values: dict[str, Any] = {"events": list(EVENTS)}
         if request.method == "POST":
@@ -90,10 +81,8 @@ class WebhookPages:
             status=400 if errors else 200,
         )
 
-    async def deliveries(self, request: Request) -> Response:
-        signed = await self._owner(request)
-        if isinstance(signed, Response):
-            return signed
+    @owner_page
+    async def deliveries(self, request: Request, signed: SignedIn) -> Response:
         webhook_id = request.path_params["webhook_id"]
 
         def work(session: Session) -> dict[str, Any]:
@@ -101,19 +90,10 @@ class WebhookPages:
             shown = webhook_outbox.recent(session, found.id, limit=DELIVERIES_SHOWN)
             return {"hook": webhook_subscriptions.view(found), "deliveries": shown}
 
-        try:
-            context = self.manage.read(work)
-        except NotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/webhook.html", context, signed)
+        return self.manage.page(request, signed, "manage/webhook.html", work, missing=NotFound)
 
-    async def validate(self, request: Request) -> Response:
-        signed = await self._owner(request)
-        if isinstance(signed, Response):
-            return signed
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @owner_form
+    async def validate(self, request: Request, signed: SignedIn, _form: FormData) -> Response:
         webhook_id = request.path_params["webhook_id"]
         key = self.manage.runtime.context.issuer.key
 
@@ -135,13 +115,8 @@ class WebhookPages:
         notice = "webhook_validated" if error is None else "webhook_not_validated"
         return done(f"/manage/account/webhooks/{webhook_id}", notice)
 
-    async def remove(self, request: Request) -> Response:
-        signed = await self._owner(request)
-        if isinstance(signed, Response):
-            return signed
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @owner_form
+    async def remove(self, request: Request, signed: SignedIn, _form: FormData) -> Response:
         webhook_id, now = request.path_params["webhook_id"], self.manage.now()
         try:
             await self.manage.write(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,7 +31,7 @@ from podium.services import accounts, dashboard, webinars
 from podium.services.schedules import occurrence_key
 from podium.services.sign_in import SignedIn
 from podium.web.manage_account import scope_of
-from podium.web.manage_pages import ManagePages, done
+from podium.web.manage_pages import ManagePages, done, page_number, signed_form, signed_page
 from podium.web.manage_schedule import (
     field_of,
     form_values,
@@ -39,10 +40,6 @@ from podium.web.manage_schedule import (
     recurrence_summary,
     utc_to_local,
 )
-
-
-def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 6 and int(text) > 0 else 1
 
 
 def describe(webinar: Webinar, gettext: Any) -> dict[str, Any]:
@@ -82,7 +79,8 @@ class WebinarPages:
         one = base + "/{webinar_id:int}"
         return [
             Route(base, self.listing, methods=["GET"]),
-            Route(base + "/new", self.create, methods=["GET", "POST"]),
+            Route(base + "/new", self.new, methods=["GET"]),
+            Route(base + "/new", self.create, methods=["POST"]),
             Route(one, self.show, methods=["GET"]),
             Route(one + "/edit", self.edit, methods=["GET", "POST"]),
             Route(one + "/delete", self.delete, methods=["POST"]),
@@ -93,13 +91,11 @@ class WebinarPages:
             ),
         ]
 
-    async def listing(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def listing(self, request: Request, signed: SignedIn) -> Response:
         past = request.query_params.get("when") == "past"
         search = request.query_params.get("q", "")[:100]
-        page = _page_number(request.query_params.get("page", "1"))
+        page = page_number(request)
         now = self.manage.now()
 
         def work(session: Session) -> dict[str, Any]:
@@ -137,15 +133,30 @@ class WebinarPages:
             request, "manage/webinar_form.html", context, signed, status=status
         )
 
-    async def create(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        if request.method == "GET":
-            return self._form_page(request, signed, form_values(None, signed.timezone, []))
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    def _refused(
+        self,
+        request: Request,
+        signed: SignedIn,
+        form: FormData,
+        error: ZoomError,
+        *,
+        webinar: dict[str, Any] | None = None,
+    ) -> Response:
+        """The form again as it was sent, the rules' message next to the field it names (or
+        above the form)."""
+        if isinstance(error, InvalidParameter | MissingParameter):
+            errors = {field_of(str(error.context.get("name"))): str(error)}
+        else:
+            errors = {"form": str(error)}
+        values = posted_values(form)
+        return self._form_page(request, signed, values, webinar=webinar, errors=errors, status=400)
+
+    @signed_page
+    async def new(self, request: Request, signed: SignedIn) -> Response:
+        return self._form_page(request, signed, form_values(None, signed.timezone, []))
+
+    @signed_form
+    async def create(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         context = self.manage.runtime.context
         try:
             settings = read_form(form, creating=True)
@@ -158,18 +169,12 @@ class WebinarPages:
                 ).id
 
             webinar_id = await self.manage.write(work)
-        except (InvalidParameter, MissingParameter) as error:
-            errors = {field_of(str(error.context.get("name"))): str(error)}
-            return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
-        except ZoomError as error:  # e.g. a user who may not host webinars
-            errors = {"form": str(error)}
-            return self._form_page(request, signed, posted_values(form), errors=errors, status=400)
+        except ZoomError as error:  # the rules' refusals; e.g. a user who may not host webinars
+            return self._refused(request, signed, form, error)
         return done(f"/manage/webinars/{webinar_id}", "created")
 
-    async def show(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def show(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
         gettext = self._gettext(request)
 
@@ -178,19 +183,13 @@ class WebinarPages:
             counts = dashboard.status_counts(session, webinar.seq)
             return {"webinar": describe(webinar, gettext), "counts": counts}
 
-        try:
-            context = self.manage.read(work)
-        except WebinarNotFound:
-            return self.manage.not_found(request, signed)
-        return self.manage.render(request, "manage/webinar.html", context, signed)
+        return self.manage.page(request, signed, "manage/webinar.html", work)
 
     def _gettext(self, request: Request) -> Any:
         return lambda message: self.manage.gettext(request, message)
 
-    async def edit(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
+    @signed_page
+    async def edit(self, request: Request, signed: SignedIn) -> Response:
         webinar_id = request.path_params["webinar_id"]
         gettext = self._gettext(request)
 
@@ -225,19 +224,11 @@ class WebinarPages:
 
             await self.manage.write(work)
         except (InvalidParameter, MissingParameter) as error:
-            errors = {field_of(str(error.context.get("name"))): str(error)}
-            return self._form_page(
-                request, signed, posted_values(form), webinar=shown, errors=errors, status=400
-            )
+            return self._refused(request, signed, form, error, webinar=shown)
         return done(f"/manage/webinars/{webinar_id}", "saved")
 
-    async def delete(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @signed_form
+    async def delete(self, request: Request, signed: SignedIn, form: FormData) -> Response:
         webinar_id = request.path_params["webinar_id"]
         if form.get("confirm") != "yes":
             return done(f"/manage/webinars/{webinar_id}", "confirm_delete")
@@ -253,13 +244,10 @@ class WebinarPages:
             return self.manage.not_found(request, signed)
         return done("/manage/webinars", "deleted")
 
-    async def delete_occurrence(self, request: Request) -> Response:
-        signed = await self.manage.signed_in(request)
-        if signed is None:
-            return self.manage.to_login(request)
-        form = await self.manage.checked_form(request, signed)
-        if isinstance(form, Response):
-            return form
+    @signed_form
+    async def delete_occurrence(
+        self, request: Request, signed: SignedIn, _form: FormData
+    ) -> Response:
         webinar_id = request.path_params["webinar_id"]
         occurrence_id = request.path_params["occurrence_id"]
         now = self.manage.now()

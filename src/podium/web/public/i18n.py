@@ -63,6 +63,11 @@ def translations(locale: str) -> NullTranslations:
 @cache
 def environment(locale: str) -> Environment:
     """One template environment per language, its catalog installed once."""
+    return template_environment(translations(locale))
+
+
+def template_environment(messages: NullTranslations) -> Environment:
+    """The templates (web/templates) speaking the language of `messages`."""
     env = Environment(
         loader=PackageLoader("podium.web", "templates"),
         autoescape=True,
@@ -70,7 +75,7 @@ def environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(messages, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -4,11 +4,17 @@ viewer's webinars, webhooks (owner only)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from podium.db.models import ApiCredential, DashboardSession, User, WebhookSubscription
+from podium.db.models import (
+    ApiCredential,
+    DashboardSession,
+    User,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from podium.services import webhook_subscriptions
 from podium.services.webhook_subscriptions import NewSubscription
 from podium.settings import Settings
@@ -211,3 +217,23 @@ def test_a_webhooks_page_lists_its_recent_deliveries(
     ]
     assert f'href="/manage/account/webhooks/{hook.subscription_id}"' in listed.text
     assert signed.get("/manage/account/webhooks/nope").status_code == 404
+
+    # the delivery fails for good; the owner retries it once more from the page
+    [delivery] = session.scalars(select(WebhookDelivery))
+    session.execute(update(WebhookDelivery).values(status="failed", attempts=4, last_status=410))
+    page_path = f"/manage/account/webhooks/{hook.subscription_id}"
+    action = f"{page_path}/deliveries/{delivery.id}/retry"
+    failed_page = signed.get(page_path).text
+    assert f'action="{action}"' in failed_page
+    retried = post_form(signed, page_path, action, {})
+    again = post_form(signed, page_path, action, {})
+    session.refresh(delivery)
+    assert (retried.status_code, retried.headers["location"]) == (
+        303,
+        f"{page_path}?done=delivery_retried",
+    )
+    assert again.headers["location"] == f"{page_path}?done=delivery_not_failed"
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("pending", 4, NOW)
+    assert "The delivery is due again" in signed.get(retried.headers["location"]).text
+    forged = signed.post(action, data={"csrf_token": "forged"})
+    assert forged.status_code == 403

@@ -6,6 +6,8 @@
     GET  /manage/account/webhooks/{id}               its recent deliveries
     POST /manage/account/webhooks/{id}/validate      validate it again now
     POST /manage/account/webhooks/{id}/remove        remove it
+    POST /manage/account/webhooks/{id}/deliveries/{delivery_id}/retry
+                                                     a failed delivery: one more attempt now
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ class WebhookPages:
             Route(base + "/{webhook_id}", self.deliveries, methods=["GET"]),
             Route(base + "/{webhook_id}/validate", self.validate, methods=["POST"]),
             Route(base + "/{webhook_id}/remove", self.remove, methods=["POST"]),
+            Route(
+                base + "/{webhook_id}/deliveries/{delivery_id:int}/retry",
+                self.retry,
+                methods=["POST"],
+            ),
         ]
 
     @owner_page
@@ -126,3 +133,22 @@ class WebhookPages:
             return self.manage.not_found(request, signed)
         self.manage.runtime.webhook_subscriptions_changed()
         return done("/manage/account/webhooks", "webhook_removed")
+
+    @owner_form
+    async def retry(self, request: Request, signed: SignedIn, _form: FormData) -> Response:
+        webhook_id, delivery_id = (
+            request.path_params["webhook_id"],
+            request.path_params["delivery_id"],
+        )
+        now = self.manage.now()
+
+        def work(session: Session) -> bool:
+            found = webhook_subscriptions.find(session, signed.account_id, webhook_id)
+            return webhook_outbox.retry_failed(session, found.id, delivery_id, now=now)
+
+        try:
+            retried = await self.manage.write(work)
+        except NotFound:
+            return self.manage.not_found(request, signed)
+        notice = "delivery_retried" if retried else "delivery_not_failed"
+        return done(f"/manage/account/webhooks/{webhook_id}", notice)

@@ -316,7 +316,9 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     webinar_id, live = plan["webinar_id"], f"/live/{plan['webinar_id']}"
     host = Stream()
     tasks = [asyncio.create_task(follow(server, f"{live}/events?pass={plan['host_pass']}", host))]
-    await post_json(server, f"{live}/start", {}, **{"X-Podium-Pass": plan["host_pass"]})
+    await post_json(
+        server, f"{live}/start", {"early": True}, **{"X-Podium-Pass": plan["host_pass"]}
+    )
     streams: list[Stream] = []
     passes: list[str] = []
     limit = asyncio.Semaphore(CONCURRENT_JOINS)

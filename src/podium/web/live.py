@@ -207,7 +207,7 @@ class Live:
             granted = check_pass(self.runtime, request.query_params.get("pass", ""), webinar_id)
             if granted is None:
                 raise PassInvalid
-            presence = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
+            presence = await self.runtime.transact(lambda s: self._enter(s, granted), writes=True)
         except ZoomError as error:
             return live_refusal(error)
         who = granted.participant
@@ -279,7 +279,10 @@ class Live:
     async def act(self, request: Request) -> Response:
         try:
             granted, handler, data = await self._read_action(request)
-            answer = self.runtime.run(lambda s: handler(self, s, granted, data), writes=True)
+            # Group-committed: the answer (a vote's acknowledgement) comes once it is durable.
+            answer = await self.runtime.transact(
+                lambda s: handler(self, s, granted, data), writes=True
+            )
         except ZoomError as error:
             return live_refusal(error)
         return JSONResponse(answer)

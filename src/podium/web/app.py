@@ -46,11 +46,12 @@ from podium.web.webhook_process import Webhooks, webhooks_for
 
 
 def background(
-    runtime: Runtime, hub: LiveHub, liveness: Liveness, webhooks: Webhooks
+    live: Live, liveness: Liveness, webhooks: Webhooks
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker,
-    the webhook worker."""
-    sweeping = sweeper(runtime, hub)
+    """The app's lifespan: the attendance sweeper and batches (and PostgreSQL relay), the
+    mail worker, the webhook worker."""
+    runtime = live.runtime
+    sweeping = sweeper(runtime, live.hub, live.book)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -187,7 +188,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         Observer(metrics),
         TrustedProxies.from_setting(settings.forwarded_allow_ips),
         routes=routes,
-        lifespan=background(runtime, hub, liveness, webhooks),
+        lifespan=background(live, liveness, webhooks),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often

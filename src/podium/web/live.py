@@ -38,6 +38,7 @@ from podium.errors import (
 from podium.services import green_room, instances, lookup, polls, webinars
 from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
+from podium.web.attendance_book import AttendanceBook
 from podium.web.errors import live_refusal
 from podium.web.live_hub import CLOSE, LiveHub, Subscriber
 from podium.web.public.live_actions import ROOM_ACTIONS, whole_number
@@ -50,36 +51,43 @@ RETRY_MS = 2000  # how soon a page reconnects after its stream dropped
 log = logging.getLogger("podium.live")
 
 
+def sweep(runtime: Runtime) -> None:
+    """Close attendance and green-room visits whose heartbeat stopped, at that heartbeat."""
+    timeout = timedelta(seconds=runtime.settings.heartbeat_timeout_seconds)
+    now = runtime.context.clock.now()
+    runtime.run(
+        lambda s: instances.close_lost_connections(s, now=now, timeout=timeout), writes=True
+    )
+    runtime.run(lambda s: green_room.close_lost(s, now=now, timeout=timeout), writes=True)
+
+
+async def sweep_forever(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            if runtime.background:
+                await asyncio.to_thread(sweep, runtime)
+            else:
+                sweep(runtime)
+        except SQLAlchemyError:  # keep sweeping: the next round may succeed
+            log.exception("attendance sweep failed")
+
+
 def sweeper(
-    runtime: Runtime, hub: LiveHub | None = None
+    runtime: Runtime, hub: LiveHub | None = None, book: AttendanceBook | None = None
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: close attendance whose connection was lost (or left open by a
-    restart) at its last heartbeat, at start and every heartbeat period after."""
-
-    timeout = timedelta(seconds=runtime.settings.heartbeat_timeout_seconds)
-
-    def sweep() -> None:
-        now = runtime.context.clock.now()
-        runtime.run(
-            lambda s: instances.close_lost_connections(s, now=now, timeout=timeout),
-            writes=True,
-        )
-        runtime.run(lambda s: green_room.close_lost(s, now=now, timeout=timeout), writes=True)
-
-    async def forever() -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            try:
-                sweep()
-            except SQLAlchemyError:  # keep sweeping: the next round may succeed
-                log.exception("attendance sweep failed")
+    restart) at its last heartbeat, at start and every heartbeat period after (in a worker
+    thread); the attendance batches of this process's connections (web/attendance_book.py)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if hub is not None:
             hub.attach(asyncio.get_running_loop())
-        sweep()
-        task = asyncio.create_task(forever())
+        sweep(runtime)
+        tasks = [asyncio.create_task(sweep_forever(runtime))]
+        if book is not None and runtime.background:
+            tasks.append(asyncio.create_task(book.run()))
         try:
             if hub is not None and runtime.engine.dialect.name == "postgresql":
                 async with postgres_relay(hub, runtime.settings.database_url):
@@ -87,7 +95,9 @@ def sweeper(
             else:
                 yield
         finally:
-            task.cancel()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     return lifespan
 
@@ -151,6 +161,7 @@ class Live:
     def __init__(self, runtime: Runtime, hub: LiveHub) -> None:
         self.runtime = runtime
         self.hub = hub
+        self.book = AttendanceBook(runtime, HEARTBEAT_SECONDS)
 
     def routes(self) -> list[Route]:
         return [
@@ -230,15 +241,17 @@ class Live:
         self, granted: Pass, subscriber: Subscriber, first: str, sent: int, presence: Presence
     ) -> AsyncIterator[str]:
         """`first`, then every frame for this page, until the webinar ends or the hub drops
-        the stream (the page then reconnects with Last-Event-ID)."""
+        the stream (the page then reconnects with Last-Event-ID). Its heartbeat is this
+        process's attendance batch (web/attendance_book.py): no write of its own."""
         webinar_id = granted.webinar_id
+        self.book.opened(presence.attendance, presence.visit)
         try:
             yield first
             while True:
                 try:
-                    frame = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout(HEARTBEAT_SECONDS):
+                        frame = await subscriber.queue.get()
                 except TimeoutError:
-                    self._heartbeat(presence)
                     yield ": ping\n\n"
                     continue
                 if frame is CLOSE:
@@ -250,29 +263,16 @@ class Live:
                     and presence.attendance is None
                     and granted.participant.role != Role.HOST
                 ):
-                    presence.attendance = self.runtime.run(
+                    presence.attendance = await self.runtime.transact(
                         lambda s: self._went_live(s, granted), writes=True
                     )
+                    self.book.opened(presence.attendance, None)
                 yield frame.text
                 if frame.event == "ended":
                     return
         finally:
             self.hub.unsubscribe(webinar_id, subscriber)
-            self._leave(presence)
-
-    def _heartbeat(self, presence: Presence) -> None:
-        attendance, visit, now = presence.attendance, presence.visit, self.now()
-        if attendance is not None:
-            self.runtime.run(lambda s: instances.heartbeat(s, attendance, now=now), writes=True)
-        if visit is not None:
-            self.runtime.run(lambda s: green_room.heartbeat(s, visit, now=now), writes=True)
-
-    def _leave(self, presence: Presence) -> None:
-        attendance, visit, now = presence.attendance, presence.visit, self.now()
-        if attendance is not None:
-            self.runtime.run(lambda s: instances.leave(s, attendance, now=now), writes=True)
-        if visit is not None:
-            self.runtime.run(lambda s: green_room.leave(s, visit, now=now), writes=True)
+            self.book.closed(presence.attendance, presence.visit, self.now())
 
     # -- the live actions --------------------------------------------------------------------
 

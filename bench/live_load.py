@@ -306,6 +306,15 @@ async def join(
         passes.append(found.group(1))
 
 
+async def commits(server: Server) -> float:
+    """Transactions the server committed so far (its /metrics; a sandbox answers loopback)."""
+    status, page = await request(server, "GET", "/metrics")
+    if status != 200:
+        return float("nan")
+    found = re.findall(rb"^podium_database_commits_total ([\d.e+]+)$", page, re.MULTILINE)
+    return sum(float(value) for value in found)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
@@ -333,9 +342,13 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     joined_s = time.monotonic() - started
     rss_connected = rss_mb(server.pid)
 
+    await asyncio.sleep(1)  # the joins' last writes settle
+    commits_before = await commits(server)
     cpu_before, idle_started = cpu_seconds(server.pid), time.monotonic()
     await asyncio.sleep(args.idle_seconds)  # the idle cost: nobody does anything
-    idle_cpu = (cpu_seconds(server.pid) - cpu_before) / (time.monotonic() - idle_started)
+    idle_seconds = time.monotonic() - idle_started
+    idle_cpu = (cpu_seconds(server.pid) - cpu_before) / idle_seconds
+    idle_writes = (await commits(server) - commits_before) / idle_seconds
 
     launched = time.monotonic()
     await post_json(
@@ -350,7 +363,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     reach_ms = [(s.arrived["poll"] - launched) * 1000 for s in streams]
     question = next(iter(streams[0].last["poll"]["questions"]))["name"] if streams else ""
 
-    votes_started = time.monotonic()
+    votes_started, cpu_votes = time.monotonic(), cpu_seconds(server.pid)
     vote_limit = asyncio.Semaphore(CONCURRENT_JOINS)
 
     async def vote(token: str) -> None:
@@ -365,6 +378,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(*(vote(token) for token in passes))
     votes_done = time.monotonic()
+    votes_cpu = (cpu_seconds(server.pid) - cpu_votes) / (votes_done - votes_started)
 
     def counted() -> int:
         results = host.last.get("results", {}).get("results", {})
@@ -385,8 +399,10 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         "poll_reach_p99_ms": round(percentile(reach_ms, 0.99), 1),
         "poll_reach_max_ms": round(max(reach_ms), 1) if reach_ms else None,
         "votes_per_s": round(len(passes) / (votes_done - votes_started), 1),
+        "server_cpu_while_voting": round(votes_cpu, 2),
         "host_sees_last_vote_ms": round((host_saw_all - votes_done) * 1000, 1),
         "idle_cpu_share": round(idle_cpu, 3),
+        "idle_db_writes_per_s": round(idle_writes, 2),
         "rss_mb": round(max(rss_connected, rss_mb(server.pid)), 1),
     }
 
@@ -408,7 +424,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--seconds", type=float, default=120, help="deadline of each phase")
-    parser.add_argument("--idle-seconds", type=float, default=5)
+    parser.add_argument("--idle-seconds", type=float, default=12)
     parser.add_argument("--poll-bytes", type=int, default=200, help="size of the poll's text")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

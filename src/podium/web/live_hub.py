@@ -25,6 +25,8 @@ Each message is serialised once, as a Server-Sent Events frame with an id
 own), and kept in a bounded ring per webinar, so a page that reconnects with
 `Last-Event-ID` gets what it missed (`LiveHub.since`); when that is no longer possible (the
 ring moved on, another process or a restart: another epoch) the page gets a fresh state.
+A page that falls BACKLOG frames behind (a connection that does not take what is sent) is
+dropped: its stream ends and it resumes the same way, instead of holding memory.
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ if TYPE_CHECKING:
     from podium.web.runtime import Runtime
 
 REPLAY = 200  # messages kept per webinar for pages that reconnect
+# Frames waiting for one page: a page this far behind (its connection does not take what is
+# sent) is dropped rather than holding memory; it reconnects and resumes from the ring.
+BACKLOG = 100
 CHANNELS = 500  # webinars whose recent messages are kept (the least recently used go)
 
 
@@ -90,7 +95,8 @@ CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with 
 class Subscriber:
     role: str
     email: str = ""  # lower case: private answers find their asker by it
-    queue: asyncio.Queue[Frame] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(BACKLOG))
+    dropped: bool = False  # too slow: its stream ends, the page resumes with Last-Event-ID
 
 
 @dataclass(eq=False)
@@ -170,7 +176,10 @@ class LiveHub:
     def disconnect(self, webinar_id: int) -> None:
         """End every stream of the webinar now; the pages reconnect with Last-Event-ID."""
         for subscriber in list(self._channel(webinar_id).subscribers):
-            subscriber.queue.put_nowait(CLOSE)
+            try:
+                subscriber.queue.put_nowait(CLOSE)  # after the frames it has not sent yet
+            except asyncio.QueueFull:
+                self.drop(webinar_id, subscriber)
 
     def reconnect_all(self) -> None:
         """This process is stopping: every stream here ends now, so its page comes back at
@@ -216,9 +225,24 @@ class LiveHub:
         if len(channel.recent) == channel.recent.maxlen:
             channel.floor = channel.recent[0].seq
         channel.recent.append(frame)
-        for subscriber in list(channel.subscribers):
+        slow = []
+        for subscriber in channel.subscribers:
             if frame.reaches(subscriber):
-                subscriber.queue.put_nowait(frame)
+                try:
+                    subscriber.queue.put_nowait(frame)
+                except asyncio.QueueFull:
+                    slow.append(subscriber)
+        for subscriber in slow:
+            self.drop(webinar_id, subscriber)
+
+    def drop(self, webinar_id: int, subscriber: Subscriber) -> None:
+        """A page too slow to take its frames: its backlog goes and its stream ends (the
+        page reconnects with Last-Event-ID: the ring, or a fresh state, catches it up)."""
+        self.unsubscribe(webinar_id, subscriber)
+        subscriber.dropped = True
+        while not subscriber.queue.empty():
+            subscriber.queue.get_nowait()
+        subscriber.queue.put_nowait(CLOSE)
 
 
 class LiveFeed:

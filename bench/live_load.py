@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ class Server:
     host: str
     port: int
     pid: int | None = None
+    token: str | None = None  # the admin token (management API, /metrics) when not a sandbox
 
 
 async def request(
@@ -61,6 +63,8 @@ async def request(
             f"Content-Length: {len(body)}",
         ]
         head += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        if server.token and path.startswith(("/podium/api/", "/metrics")):
+            head.append(f"Authorization: Bearer {server.token}")
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         await writer.drain()
         raw = await reader.read()
@@ -121,9 +125,14 @@ class Stream:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def follow(server: Server, path: str, stream: Stream) -> None:
-    """Read an event stream until it ends or the task is cancelled."""
+async def follow(
+    server: Server, path: str, stream: Stream, ports: list[int] | None = None
+) -> None:
+    """Read an event stream until it ends or the task is cancelled (`ports`: where the
+    stream's local port goes, to find which worker serves it)."""
     reader, writer = await asyncio.open_connection(server.host, server.port)
+    if ports is not None:
+        ports.append(writer.get_extra_info("sockname")[1])
     try:
         writer.write(
             f"GET {path} HTTP/1.1\r\nHost: {server.host}\r\nAccept: text/event-stream\r\n\r\n".encode()
@@ -155,9 +164,10 @@ async def follow(server: Server, path: str, stream: Stream) -> None:
 async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Server]:
     folder = tempfile.mkdtemp(prefix="podium-live-")
     url = database_url or f"sqlite:///{folder}/live.sqlite3"
-    command = [str(BIN / "podium"), "serve", "--sandbox", "--port", "0", "--database-url", url]
-    if workers > 1:
-        command += ["--workers", str(workers)]
+    command = [str(BIN / "podium"), "serve", "--port", "0", "--database-url", url]
+    # A sandbox runs one process; several workers open the management API to a token.
+    token = None if workers == 1 else secrets.token_urlsafe(24)
+    command += ["--sandbox"] if workers == 1 else ["--workers", str(workers)]
     subprocess.run(
         [str(BIN / "podium"), "db", "upgrade", "--database-url", url],
         check=True,
@@ -167,7 +177,7 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
         *command,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **({"PODIUM_ADMIN_TOKEN": token} if token else {})},
     )
     assert process.stdout is not None
     found = None
@@ -179,7 +189,7 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
             found = re.search(r"Podium is listening on http://([\d.]+):(\d+)", line)
     drain = asyncio.create_task(process.stdout.read())  # keep its output flowing
     try:
-        yield Server(found.group(1), int(found.group(2)), process.pid)
+        yield Server(found.group(1), int(found.group(2)), process.pid, token)
     finally:
         process.terminate()
         with suppress(TimeoutError):
@@ -219,6 +229,18 @@ def cpu_seconds(pid: int | None) -> float:
     return total
 
 
+def poll_questions(size: int) -> list[dict[str, Any]]:
+    """A poll of at least `size` characters: "Ready?" (Yes, No, Maybe: what everyone answers),
+    then questions as long as allowed (300 characters, 10 answers of 300) up to `size`."""
+    questions: list[dict[str, Any]] = [{"name": "Ready?", "answers": ["Yes", "No", "Maybe"]}]
+    number = 1
+    while len(json.dumps(questions)) < size:
+        answers = [f"Answer {n:02d} " + "y" * 285 for n in range(10)]
+        questions.append({"name": f"Question {number:02d} " + "x" * 285, "answers": answers})
+        number += 1
+    return questions
+
+
 async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, Any]:
     """An account, a webinar with `attendees` approved registrants and a poll (sandbox
     management API), and the host's console pass."""
@@ -226,7 +248,6 @@ async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, A
         {"email": f"p{n}@load.test", "first_name": "Load", "last_name": f"P{n}"}
         for n in range(attendees)
     ]
-    long_text = "x" * max(0, poll_size - 200)
     document = {
         "accounts": [
             {
@@ -242,17 +263,7 @@ async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, A
                         "approval_type": 0,
                         "start_time": "2030-01-01T10:00:00Z",
                         "registrants": people,
-                        "polls": [
-                            {
-                                "title": "Pulse",
-                                "questions": [
-                                    {
-                                        "name": "Ready?" + long_text[:250],
-                                        "answers": ["Yes", "No", "Maybe" + long_text[:250]],
-                                    }
-                                ],
-                            }
-                        ],
+                        "polls": [{"title": "Pulse", "questions": poll_questions(poll_size)}],
                     }
                 ],
             }
@@ -410,7 +421,8 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     if args.url:
         parts = urlsplit(args.url)
-        return await session(Server(parts.hostname or "127.0.0.1", parts.port or 80), args)
+        server = Server(parts.hostname or "127.0.0.1", parts.port or 80, token=args.admin_token)
+        return await session(server, args)
     async with own_server(args.workers, args.database_url) as server:
         return await session(server, args)
 
@@ -421,6 +433,7 @@ def main() -> None:
     )
     parser.add_argument("--attendees", type=int, default=200)
     parser.add_argument("--url", help="a running `podium serve --sandbox` (default: start one)")
+    parser.add_argument("--admin-token", help="of the server at --url when not a sandbox")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--seconds", type=float, default=120, help="deadline of each phase")

@@ -342,6 +342,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     streams: list[Stream] = []
     passes: list[str] = []
     limit = asyncio.Semaphore(CONCURRENT_JOINS)
+    rss_before = rss_mb(server.pid)  # seeded, nobody connected
     started = time.monotonic()
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(
@@ -415,6 +416,8 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         "idle_cpu_share": round(idle_cpu, 3),
         "idle_db_writes_per_s": round(idle_writes, 2),
         "rss_mb": round(max(rss_connected, rss_mb(server.pid)), 1),
+        "rss_before_joins_mb": round(rss_before, 1),
+        "kb_per_stream": round((rss_connected - rss_before) * 1024 / max(1, len(streams)), 1),
     }
 
 

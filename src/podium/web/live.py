@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from podium.codes import STAFF, Role
@@ -40,6 +40,7 @@ from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
 from podium.web.attendance_book import AttendanceBook
 from podium.web.errors import live_refusal
+from podium.web.event_stream import EventStream
 from podium.web.live_hub import CLOSE, LiveHub, Subscriber
 from podium.web.public.live_actions import ROOM_ACTIONS, whole_number
 from podium.web.public.live_state import snapshot
@@ -231,15 +232,15 @@ class Live:
         else:
             first += "".join(frame.text for frame in replay)
         sent = max((frame.seq for frame in replay or ()), default=0)
-        return StreamingResponse(
+        return EventStream(
             self._stream(granted, subscriber, first, sent, presence),
-            media_type="text/event-stream",
+            on_disconnect=lambda: self.hub.end(granted.webinar_id, subscriber),
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
     async def _stream(
         self, granted: Pass, subscriber: Subscriber, first: str, sent: int, presence: Presence
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """`first`, then every frame for this page, until the webinar ends or the hub drops
         the stream (the page then reconnects with Last-Event-ID). Its heartbeat is this
         process's attendance batch (web/attendance_book.py): no write of its own."""

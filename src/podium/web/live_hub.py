@@ -176,10 +176,14 @@ class LiveHub:
     def disconnect(self, webinar_id: int) -> None:
         """End every stream of the webinar now; the pages reconnect with Last-Event-ID."""
         for subscriber in list(self._channel(webinar_id).subscribers):
-            try:
-                subscriber.queue.put_nowait(CLOSE)  # after the frames it has not sent yet
-            except asyncio.QueueFull:
-                self.drop(webinar_id, subscriber)
+            self.end(webinar_id, subscriber)
+
+    def end(self, webinar_id: int, subscriber: Subscriber) -> None:
+        """End one page's stream (after the frames it has not sent yet, if they fit)."""
+        try:
+            subscriber.queue.put_nowait(CLOSE)
+        except asyncio.QueueFull:
+            self.drop(webinar_id, subscriber)
 
     def reconnect_all(self) -> None:
         """This process is stopping: every stream here ends now, so its page comes back at

@@ -231,6 +231,7 @@ class Live:
             first += f"id: {self.hub.cursor()}\n" + sse("state", presence.state)
         else:
             first += "".join(frame.text for frame in replay)
+        presence.state = {}  # given: not kept while the stream stays open
         sent = max((frame.seq for frame in replay or ()), default=0)
         return EventStream(
             self._stream(granted, subscriber, first, sent, presence),
@@ -248,6 +249,7 @@ class Live:
         self.book.opened(presence.attendance, presence.visit)
         try:
             yield first
+            del first  # not kept while the stream stays open (a state can hold a 50 KB poll)
             while True:
                 try:
                     async with asyncio.timeout(HEARTBEAT_SECONDS):

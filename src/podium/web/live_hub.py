@@ -91,11 +91,49 @@ class Frame:
 CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with Last-Event-ID
 
 
+class Mailbox:
+    """A page's frames waiting to be sent: asyncio.Queue's calls, at a fraction of its size
+    (no task accounting, one waiter: the page's stream)."""
+
+    __slots__ = ("_frames", "_waiter")
+
+    def __init__(self) -> None:
+        self._frames: deque[Frame] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, frame: Frame) -> None:
+        if len(self._frames) >= BACKLOG:
+            raise asyncio.QueueFull
+        self._frames.append(frame)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def get_nowait(self) -> Frame:
+        if not self._frames:
+            raise asyncio.QueueEmpty
+        return self._frames.popleft()
+
+    async def get(self) -> Frame:
+        while not self._frames:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._frames.popleft()
+
+    def qsize(self) -> int:
+        return len(self._frames)
+
+    def empty(self) -> bool:
+        return not self._frames
+
+
 @dataclass(eq=False)
 class Subscriber:
     role: str
     email: str = ""  # lower case: private answers find their asker by it
-    queue: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(BACKLOG))
+    queue: Mailbox = field(default_factory=Mailbox)
     dropped: bool = False  # too slow: its stream ends, the page resumes with Last-Event-ID
 
 

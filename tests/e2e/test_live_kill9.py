@@ -53,6 +53,13 @@ def host_results(url: str, webinar_id: int, host: str, total: int) -> dict[str, 
         httpx2.Client(timeout=30) as client,
         client.stream("GET", f"{url}/live/{webinar_id}/events", params={"pass": host}) as stream,
     ):
+        assert (
+            stream.headers["content-type"],
+            stream.headers["cache-control"],
+            stream.headers["x-content-type-options"],
+            stream.headers["content-security-policy"].startswith("default-src 'self'"),
+            len(stream.headers["x-request-id"]) > 0,
+        ) == ("text/event-stream; charset=utf-8", "no-store", "nosniff", True, True)
         event = ""
         for line in stream.iter_lines():
             if line.startswith("event: "):

@@ -81,13 +81,9 @@ async def request(
 
 def _unchunk(data: bytes) -> bytes:
     out, rest = bytearray(), data
-    while rest:
-        size_line, _, rest = rest.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out += rest[:size]
-        rest = rest[size + 2 :]
+    while rest and (size := int(rest.partition(b"\r\n")[0].split(b";")[0], 16)):
+        rest = rest.partition(b"\r\n")[2]
+        out, rest = out + rest[:size], rest[size + 2 :]
     return bytes(out)
 
 
@@ -105,13 +101,8 @@ async def post_json(server: Server, path: str, data: dict[str, Any], **headers: 
 
 
 async def post_form(server: Server, path: str, data: dict[str, Any]) -> Any:
-    status, payload = await request(
-        server,
-        "POST",
-        path,
-        body=urlencode(data).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    _, payload = await request(server, "POST", path, body=urlencode(data).encode(), headers=form)
     return json.loads(payload)
 
 

@@ -354,8 +354,15 @@ def launch_poll(
 
 
 def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
-    webinar, instance = live.running(session, granted)
-    poll = polls.get_poll(session, webinar, whole_number(data.get("poll_id")))
+    poll_id = data.get("poll_id")
+    found = None
+    if isinstance(poll_id, int) and not isinstance(poll_id, bool):
+        found = polls.running_poll(session, granted.webinar_id, poll_id)
+    if found is None:  # the refusals, in their order: the webinar, its session, the poll
+        webinar, instance = live.running(session, granted)
+        poll = polls.get_poll(session, webinar, whole_number(poll_id))
+    else:
+        _webinar, instance, poll = found
     raw = data.get("answers")
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(a, str) for a in v) for v in raw.values()

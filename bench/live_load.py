@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ class Server:
     host: str
     port: int
     pid: int | None = None
+    token: str | None = None  # the admin token (management API, /metrics) when not a sandbox
 
 
 async def request(
@@ -61,6 +63,8 @@ async def request(
             f"Content-Length: {len(body)}",
         ]
         head += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        if server.token and path.startswith(("/podium/api/", "/metrics")):
+            head.append(f"Authorization: Bearer {server.token}")
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         await writer.drain()
         raw = await reader.read()
@@ -77,13 +81,9 @@ async def request(
 
 def _unchunk(data: bytes) -> bytes:
     out, rest = bytearray(), data
-    while rest:
-        size_line, _, rest = rest.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out += rest[:size]
-        rest = rest[size + 2 :]
+    while rest and (size := int(rest.partition(b"\r\n")[0].split(b";")[0], 16)):
+        rest = rest.partition(b"\r\n")[2]
+        out, rest = out + rest[:size], rest[size + 2 :]
     return bytes(out)
 
 
@@ -101,13 +101,8 @@ async def post_json(server: Server, path: str, data: dict[str, Any], **headers: 
 
 
 async def post_form(server: Server, path: str, data: dict[str, Any]) -> Any:
-    status, payload = await request(
-        server,
-        "POST",
-        path,
-        body=urlencode(data).encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    _, payload = await request(server, "POST", path, body=urlencode(data).encode(), headers=form)
     return json.loads(payload)
 
 
@@ -121,9 +116,14 @@ class Stream:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def follow(server: Server, path: str, stream: Stream) -> None:
-    """Read an event stream until it ends or the task is cancelled."""
+async def follow(
+    server: Server, path: str, stream: Stream, ports: list[int] | None = None
+) -> None:
+    """Read an event stream until it ends or the task is cancelled (`ports`: where the
+    stream's local port goes, to find which worker serves it)."""
     reader, writer = await asyncio.open_connection(server.host, server.port)
+    if ports is not None:
+        ports.append(writer.get_extra_info("sockname")[1])
     try:
         writer.write(
             f"GET {path} HTTP/1.1\r\nHost: {server.host}\r\nAccept: text/event-stream\r\n\r\n".encode()
@@ -155,9 +155,10 @@ async def follow(server: Server, path: str, stream: Stream) -> None:
 async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Server]:
     folder = tempfile.mkdtemp(prefix="podium-live-")
     url = database_url or f"sqlite:///{folder}/live.sqlite3"
-    command = [str(BIN / "podium"), "serve", "--sandbox", "--port", "0", "--database-url", url]
-    if workers > 1:
-        command += ["--workers", str(workers)]
+    command = [str(BIN / "podium"), "serve", "--port", "0", "--database-url", url]
+    # A sandbox runs one process; several workers open the management API to a token.
+    token = None if workers == 1 else secrets.token_urlsafe(24)
+    command += ["--sandbox"] if workers == 1 else ["--workers", str(workers)]
     subprocess.run(
         [str(BIN / "podium"), "db", "upgrade", "--database-url", url],
         check=True,
@@ -167,7 +168,7 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
         *command,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **({"PODIUM_ADMIN_TOKEN": token} if token else {})},
     )
     assert process.stdout is not None
     found = None
@@ -179,7 +180,7 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
             found = re.search(r"Podium is listening on http://([\d.]+):(\d+)", line)
     drain = asyncio.create_task(process.stdout.read())  # keep its output flowing
     try:
-        yield Server(found.group(1), int(found.group(2)), process.pid)
+        yield Server(found.group(1), int(found.group(2)), process.pid, token)
     finally:
         process.terminate()
         with suppress(TimeoutError):
@@ -219,6 +220,18 @@ def cpu_seconds(pid: int | None) -> float:
     return total
 
 
+def poll_questions(size: int) -> list[dict[str, Any]]:
+    """A poll of at least `size` characters: "Ready?" (Yes, No, Maybe: what everyone answers),
+    then questions as long as allowed (300 characters, 10 answers of 300) up to `size`."""
+    questions: list[dict[str, Any]] = [{"name": "Ready?", "answers": ["Yes", "No", "Maybe"]}]
+    number = 1
+    while len(json.dumps(questions)) < size:
+        answers = [f"Answer {n:02d} " + "y" * 285 for n in range(10)]
+        questions.append({"name": f"Question {number:02d} " + "x" * 285, "answers": answers})
+        number += 1
+    return questions
+
+
 async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, Any]:
     """An account, a webinar with `attendees` approved registrants and a poll (sandbox
     management API), and the host's console pass."""
@@ -226,7 +239,6 @@ async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, A
         {"email": f"p{n}@load.test", "first_name": "Load", "last_name": f"P{n}"}
         for n in range(attendees)
     ]
-    long_text = "x" * max(0, poll_size - 200)
     document = {
         "accounts": [
             {
@@ -242,17 +254,7 @@ async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, A
                         "approval_type": 0,
                         "start_time": "2030-01-01T10:00:00Z",
                         "registrants": people,
-                        "polls": [
-                            {
-                                "title": "Pulse",
-                                "questions": [
-                                    {
-                                        "name": "Ready?" + long_text[:250],
-                                        "answers": ["Yes", "No", "Maybe" + long_text[:250]],
-                                    }
-                                ],
-                            }
-                        ],
+                        "polls": [{"title": "Pulse", "questions": poll_questions(poll_size)}],
                     }
                 ],
             }
@@ -306,6 +308,15 @@ async def join(
         passes.append(found.group(1))
 
 
+async def commits(server: Server) -> float:
+    """Transactions the server committed so far (its /metrics; a sandbox answers loopback)."""
+    status, page = await request(server, "GET", "/metrics")
+    if status != 200:
+        return float("nan")
+    found = re.findall(rb"^podium_database_commits_total ([\d.e+]+)$", page, re.MULTILINE)
+    return sum(float(value) for value in found)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
@@ -316,10 +327,13 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     webinar_id, live = plan["webinar_id"], f"/live/{plan['webinar_id']}"
     host = Stream()
     tasks = [asyncio.create_task(follow(server, f"{live}/events?pass={plan['host_pass']}", host))]
-    await post_json(server, f"{live}/start", {}, **{"X-Podium-Pass": plan["host_pass"]})
+    await post_json(
+        server, f"{live}/start", {"early": True}, **{"X-Podium-Pass": plan["host_pass"]}
+    )
     streams: list[Stream] = []
     passes: list[str] = []
     limit = asyncio.Semaphore(CONCURRENT_JOINS)
+    rss_before = rss_mb(server.pid)  # seeded, nobody connected
     started = time.monotonic()
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(
@@ -331,9 +345,13 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     joined_s = time.monotonic() - started
     rss_connected = rss_mb(server.pid)
 
+    await asyncio.sleep(1)  # the joins' last writes settle
+    commits_before = await commits(server)
     cpu_before, idle_started = cpu_seconds(server.pid), time.monotonic()
     await asyncio.sleep(args.idle_seconds)  # the idle cost: nobody does anything
-    idle_cpu = (cpu_seconds(server.pid) - cpu_before) / (time.monotonic() - idle_started)
+    idle_seconds = time.monotonic() - idle_started
+    idle_cpu = (cpu_seconds(server.pid) - cpu_before) / idle_seconds
+    idle_writes = (await commits(server) - commits_before) / idle_seconds
 
     launched = time.monotonic()
     await post_json(
@@ -344,11 +362,11 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     )
     async with asyncio.timeout(args.seconds):
         while sum("poll" in s.arrived for s in streams) < len(streams):
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.05)  # arrivals are timed as they come, not here
     reach_ms = [(s.arrived["poll"] - launched) * 1000 for s in streams]
     question = next(iter(streams[0].last["poll"]["questions"]))["name"] if streams else ""
 
-    votes_started = time.monotonic()
+    votes_started, cpu_votes = time.monotonic(), cpu_seconds(server.pid)
     vote_limit = asyncio.Semaphore(CONCURRENT_JOINS)
 
     async def vote(token: str) -> None:
@@ -363,6 +381,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(*(vote(token) for token in passes))
     votes_done = time.monotonic()
+    votes_cpu = (cpu_seconds(server.pid) - cpu_votes) / (votes_done - votes_started)
 
     def counted() -> int:
         results = host.last.get("results", {}).get("results", {})
@@ -383,16 +402,21 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         "poll_reach_p99_ms": round(percentile(reach_ms, 0.99), 1),
         "poll_reach_max_ms": round(max(reach_ms), 1) if reach_ms else None,
         "votes_per_s": round(len(passes) / (votes_done - votes_started), 1),
+        "server_cpu_while_voting": round(votes_cpu, 2),
         "host_sees_last_vote_ms": round((host_saw_all - votes_done) * 1000, 1),
         "idle_cpu_share": round(idle_cpu, 3),
+        "idle_db_writes_per_s": round(idle_writes, 2),
         "rss_mb": round(max(rss_connected, rss_mb(server.pid)), 1),
+        "rss_before_joins_mb": round(rss_before, 1),
+        "kb_per_stream": round((rss_connected - rss_before) * 1024 / max(1, len(streams)), 1),
     }
 
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     if args.url:
         parts = urlsplit(args.url)
-        return await session(Server(parts.hostname or "127.0.0.1", parts.port or 80), args)
+        server = Server(parts.hostname or "127.0.0.1", parts.port or 80, token=args.admin_token)
+        return await session(server, args)
     async with own_server(args.workers, args.database_url) as server:
         return await session(server, args)
 
@@ -403,10 +427,11 @@ def main() -> None:
     )
     parser.add_argument("--attendees", type=int, default=200)
     parser.add_argument("--url", help="a running `podium serve --sandbox` (default: start one)")
+    parser.add_argument("--admin-token", help="of the server at --url when not a sandbox")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--seconds", type=float, default=120, help="deadline of each phase")
-    parser.add_argument("--idle-seconds", type=float, default=5)
+    parser.add_argument("--idle-seconds", type=float, default=12)
     parser.add_argument("--poll-bytes", type=int, default=200, help="size of the poll's text")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

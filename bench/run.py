@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -365,12 +366,11 @@ def main() -> None:
     parser.add_argument("--register-seconds", type=int, default=30)
     parser.add_argument("--registrants", type=int, default=300_000)
     parser.add_argument("--attendees", type=int, default=10_000)
-    parser.add_argument(
-        "--workers-url",
-        help="a PostgreSQL server (a database URL on it) for "
-        "the --workers comparison when the main run is on SQLite: the bench "
-        "makes a small database of its own there and drops it afterwards",
-    )
+    parser.add_argument("--workers-url", help="a PostgreSQL server (a database URL on it) for "
+                        "the --workers comparison when the main run is on SQLite: the bench "
+                        "makes a small database of its own there and drops it afterwards")
+    parser.add_argument("--live-attendees", type=int, default=200,
+                        help="attendees of the live session (bench/live_load.py); 0: none")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk (make bench does it)")
@@ -518,10 +518,24 @@ def main() -> None:
     )
     print(f"- Podium peak RSS {rss:.0f} MB (target < 150)")
     if workers is not None:
-        print(
-            f"- webinar/get on PostgreSQL with 2 workers: {workers[1].rps / workers[0].rps:.2f}x "
-            "one process (target >= 1.6)"
-        )
+        print(f"- webinar/get on PostgreSQL with 2 workers: {workers[1].rps / workers[0].rps:.2f}x "
+              "one process (target >= 1.6)")
+    if args.live_attendees:
+        live_session(args.live_attendees)
+
+
+def live_session(attendees: int) -> None:
+    """A small live session (bench/live_load.py; `--attendees 10000` by hand): its figures."""
+    command = [sys.executable, str(HERE / "live_load.py"), "--attendees", str(attendees),
+               "--seconds", "60", "--idle-seconds", "11", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"- live session, {figures['attendees']:,} attendees (SSE): joined in "
+          f"{figures['join_s']} s; poll reaches all p50/p99 {figures['poll_reach_p50_ms']}/"
+          f"{figures['poll_reach_p99_ms']} ms; {figures['votes_per_s']} votes/s; host sees "
+          f"the last vote {figures['host_sees_last_vote_ms']} ms after it; idle "
+          f"{figures['idle_cpu_share']:.1%} CPU, {figures['idle_db_writes_per_s']} writes/s; "
+          f"RSS {figures['rss_mb']} MB")
 
 
 if __name__ == "__main__":

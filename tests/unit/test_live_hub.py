@@ -5,7 +5,7 @@ when that can no longer be given exactly."""
 from __future__ import annotations
 
 from podium.codes import EVERYONE, STAFF, Role
-from podium.web.live_hub import CLOSE, Frame, LiveHub, Subscriber
+from podium.web.live_hub import BACKLOG, CLOSE, REPLAY, Frame, LiveHub, Subscriber
 
 
 def drain(subscriber: Subscriber) -> list[Frame]:
@@ -88,3 +88,28 @@ def test_idle_webinars_rings_are_forgotten_first() -> None:
 
     assert hub.since(1, f"{hub.epoch}-0", watched) is not None
     assert hub.since(2, seen, Subscriber(Role.ATTENDEE)) is None
+
+
+def test_a_page_too_slow_is_dropped_and_resumes_from_the_ring() -> None:
+    hub = LiveHub(replay=REPLAY)
+    slow = hub.subscribe(7, Role.ATTENDEE)
+    quick = hub.subscribe(7, Role.ATTENDEE)
+    seen = hub.cursor()
+
+    for number in range(BACKLOG + 1):  # the slow page takes nothing; the quick one all
+        hub.publish(7, "poll", {"poll_id": number})
+        drain(quick)
+
+    assert (slow.dropped, quick.dropped) == (True, False)
+    assert drain(slow) == [CLOSE]  # its backlog went: the stream ends
+    hub.publish(7, "ended", {})
+    assert drain(slow) == []  # no longer subscribed
+    assert [f.event for f in drain(quick)] == ["ended"]
+    again = hub.subscribe(7, Role.ATTENDEE)  # the page reconnects with Last-Event-ID
+    resumed = hub.since(7, seen, again)
+    assert resumed is not None
+    assert [f.text.split("data: ")[1] for f in resumed][:2] == [
+        '{"poll_id": 0}\n\n',
+        '{"poll_id": 1}\n\n',
+    ]
+    assert len(resumed) == BACKLOG + 2

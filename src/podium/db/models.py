@@ -341,7 +341,10 @@ class Poll(Base):
 
 class PollAnswer(Base):
     __tablename__ = "poll_answers"
-    __table_args__ = (Index("ix_poll_answers_instance", "instance_id", "id"),)
+    __table_args__ = (
+        Index("ix_poll_answers_instance", "instance_id", "id"),
+        Index("ix_poll_answers_voter", "poll_id", "instance_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))

@@ -7,6 +7,7 @@ heartbeat seen once it is older than the heartbeat timeout.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from podium.ids import Ids
 from podium.services.events import record, webinar_facts
 
 FACTS = "podium.webinar_facts"  # Session.info: facts of the webinars of this unit of work
+CHUNK = 5000  # row ids per statement (SQLite allows 32,766 parameters)
 
 
 @dataclass(frozen=True)
@@ -163,11 +165,14 @@ def _open_rows(session: Session, *conditions: Any) -> list[Row[Any]]:
     return list(session.execute(query))
 
 
-def _close(session: Session, rows: list[Row[Any]], at: datetime | None) -> None:
-    """Close `rows` at `at` (None: each at its last heartbeat) and record that they left."""
+def _close(
+    session: Session, rows: list[Row[Any]], at: datetime | Mapping[int, datetime] | None
+) -> None:
+    """Close `rows` at `at` (None: each at its last heartbeat; a mapping: each at its own
+    time, by row id) and record that they left."""
     instances: dict[int, WebinarInstance] = {}
     for row in rows:
-        left_at = row.last_seen_at if at is None else at
+        left_at = row.last_seen_at if at is None else at if isinstance(at, datetime) else at[row.id]
         closed = session.execute(
             update(Attendance)
             .where(Attendance.id == row.id, Attendance.left_at.is_(None))
@@ -197,6 +202,26 @@ def _close(session: Session, rows: list[Row[Any]], at: datetime | None) -> None:
 def leave(session: Session, attendance_id: int, *, now: datetime) -> None:
     """The connection closed: the row ends now (unless the end closed it first)."""
     _close(session, _open_rows(session, Attendance.id == attendance_id), now)
+
+
+def leave_many(session: Session, left: Mapping[int, datetime]) -> None:
+    """Connections that closed, each at its time (a batch: web/attendance_book.py)."""
+    ids = list(left)
+    for start in range(0, len(ids), CHUNK):
+        _close(session, _open_rows(session, Attendance.id.in_(ids[start : start + CHUNK])), left)
+
+
+def still_here(session: Session, attendance_ids: Collection[int], *, now: datetime) -> None:
+    """The heartbeat of every connection open in this process, in one statement (per
+    CHUNK rows): their rows' last_seen_at becomes `now`."""
+    ids = sorted(attendance_ids)
+    for start in range(0, len(ids), CHUNK):
+        session.execute(
+            update(Attendance)
+            .where(Attendance.id.in_(ids[start : start + CHUNK]), Attendance.left_at.is_(None))
+            .values(last_seen_at=now),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def close_open_attendance(session: Session, instance: WebinarInstance, at: datetime) -> None:

@@ -137,6 +137,23 @@ def get_poll(session: Session, webinar: Webinar, poll_id: int) -> Poll:
     return poll
 
 
+def running_poll(
+    session: Session, webinar_id: int, poll_id: int
+) -> tuple[Webinar, WebinarInstance, Poll] | None:
+    """A webinar (not deleted), its running session and one of its polls, in one query (a
+    vote's hot path); None when any is missing (the caller then finds which)."""
+    found = session.execute(
+        select(Webinar, WebinarInstance, Poll)
+        .join(
+            WebinarInstance,
+            (WebinarInstance.webinar_seq == Webinar.seq) & WebinarInstance.ended_at.is_(None),
+        )
+        .join(Poll, (Poll.webinar_seq == Webinar.seq) & (Poll.id == poll_id))
+        .where(Webinar.id == webinar_id, Webinar.deleted_at.is_(None))
+    ).first()
+    return None if found is None else (found[0], found[1], found[2])
+
+
 def launch_poll(
     session: Session, webinar: Webinar, instance: WebinarInstance, poll_id: int, *, now: datetime
 ) -> Poll:

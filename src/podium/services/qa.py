@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from podium.codes import STAFF
 from podium.db.models import QaQuestion, QaUpvote, WebinarInstance
@@ -69,12 +70,19 @@ def upvote(
     taken = session.execute(
         delete(QaUpvote).where(QaUpvote.question_id == row.id, QaUpvote.email_key == key)
     )
+    step = -1
     if not taken.rowcount:  # type: ignore[attr-defined]
         session.execute(insert(QaUpvote).values(question_id=row.id, email_key=key, created_at=now))
-    row.upvotes = session.execute(
-        select(func.count()).select_from(QaUpvote).where(QaUpvote.question_id == row.id)
+        step = 1
+    # O(1): the count moves by one in the row itself (the unique key keeps it exact).
+    upvotes = session.execute(
+        update(QaQuestion)
+        .where(QaQuestion.id == row.id)
+        .values(upvotes=QaQuestion.upvotes + step)
+        .returning(QaQuestion.upvotes),
+        execution_options={"synchronize_session": False},
     ).scalar_one()
-    session.flush()
+    set_committed_value(row, "upvotes", upvotes)
     record(
         session,
         QuestionUpvoted(

@@ -40,7 +40,7 @@ from podium.web.proxy import TrustedProxies
 from podium.web.public.calendar import CalendarFiles
 from podium.web.public.registration import RegistrationPages
 from podium.web.public.report import Reports
-from podium.web.public.security import SecurityHeaders
+from podium.web.public.security import DEFAULTS, SecurityHeaders
 from podium.web.rooms import Rooms
 from podium.web.runtime import Runtime
 from podium.web.v1 import V1Api
@@ -50,11 +50,12 @@ from podium.web.webhook_process import Webhooks, webhooks_for
 
 
 def background(
-    runtime: Runtime, hub: LiveHub, liveness: Liveness, webhooks: Webhooks
+    live: Live, liveness: Liveness, webhooks: Webhooks
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the attendance sweeper (and PostgreSQL relay), the mail worker,
-    the webhook worker."""
-    sweeping = sweeper(runtime, hub)
+    """The app's lifespan: the attendance sweeper and batches (and PostgreSQL relay), the
+    mail worker, the webhook worker."""
+    runtime = live.runtime
+    sweeping = sweeper(runtime, live.hub, live.book)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,10 +69,25 @@ def background(
     return lifespan
 
 
+EVENTS_ROUTE = "/live/{webinar_id}/events"
+SECURITY_HEADERS = [
+    (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in DEFAULTS.items()
+]
+
+
+def event_stream_of(method: str, path: str) -> str:
+    """The webinar id of a live page's event stream (GET /live/<id>/events), else ""."""
+    if method != "GET" or not path.startswith("/live/") or not path.endswith("/events"):
+        return ""
+    webinar_id = path[len("/live/") : -len("/events")]
+    return webinar_id if webinar_id and "/" not in webinar_id else ""
+
+
 class Podium(Starlette):
     """Starlette, except that a v1 call (POST /v1/…), a v2 call (/v2/…) and the token
     endpoint go straight to their API: no router or middleware between the socket and
-    `V1Api.serve` or `V2Api.serve` on the hottest paths. Every HTTP request passes the
+    `V1Api.serve` or `V2Api.serve` on the hottest paths, nor before a live page's event
+    stream (thousands open at once). Every HTTP request passes the
     observer (request id, access line, metrics: web/observe.py), after a trusted proxy's
     headers are applied (web/proxy.py)."""
 
@@ -81,11 +97,13 @@ class Podium(Starlette):
         v2: V2Api,
         observer: Observer,
         proxies: TrustedProxies | None = None,
+        live: Live | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.api = api
         self.v2 = v2
+        self.live = live
         self.observer = observer
         self.proxies = proxies
         self._routed = super().__call__
@@ -105,8 +123,19 @@ class Podium(Starlette):
             await self.observer(scope, receive, send, partial(self._v2, path[3:]), None)
         elif path == "/oauth/token":
             await self.observer(scope, receive, send, self.v2.token, TOKEN_ROUTE)
+        elif self.live is not None and (webinar_id := event_stream_of(scope["method"], path)):
+            # Thousands stay open for hours: no router or middleware frames held by each.
+            scope["path_params"] = {"webinar_id": webinar_id}
+            await self.observer(scope, receive, send, self._events, EVENTS_ROUTE)
         else:
             await self.observer(scope, receive, send, self._routed, None)
+
+    async def _events(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.live is not None  # noqa: S101 - routed here only with it
+        response = await self.live.events(Request(scope, receive))
+        present = {name for name, _ in response.raw_headers}
+        response.raw_headers += [h for h in SECURITY_HEADERS if h[0] not in present]
+        await response(scope, receive, send)
 
     async def _v1(self, name: str, scope: Scope, receive: Receive, send: Send) -> None:
         await self.api.serve(scope, receive, send, name)
@@ -197,8 +226,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         v2,
         Observer(metrics),
         TrustedProxies.from_setting(settings.forwarded_allow_ips),
+        live,
         routes=routes,
-        lifespan=background(runtime, hub, liveness, webhooks),
+        lifespan=background(live, liveness, webhooks),
         exception_handlers={404: page_not_found, 405: page_not_found},
     )
     if not settings.sandbox:  # a sandbox's own tests may miss on purpose, and often

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from podium.codes import STAFF, Role
@@ -38,7 +38,9 @@ from podium.errors import (
 from podium.services import green_room, instances, lookup, polls, webinars
 from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
+from podium.web.attendance_book import AttendanceBook
 from podium.web.errors import live_refusal
+from podium.web.event_stream import EventStream
 from podium.web.live_hub import CLOSE, LiveHub, Subscriber
 from podium.web.public.live_actions import ROOM_ACTIONS, whole_number
 from podium.web.public.live_state import snapshot
@@ -50,36 +52,43 @@ RETRY_MS = 2000  # how soon a page reconnects after its stream dropped
 log = logging.getLogger("podium.live")
 
 
+def sweep(runtime: Runtime) -> None:
+    """Close attendance and green-room visits whose heartbeat stopped, at that heartbeat."""
+    timeout = timedelta(seconds=runtime.settings.heartbeat_timeout_seconds)
+    now = runtime.context.clock.now()
+    runtime.run(
+        lambda s: instances.close_lost_connections(s, now=now, timeout=timeout), writes=True
+    )
+    runtime.run(lambda s: green_room.close_lost(s, now=now, timeout=timeout), writes=True)
+
+
+async def sweep_forever(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            if runtime.background:
+                await asyncio.to_thread(sweep, runtime)
+            else:
+                sweep(runtime)
+        except SQLAlchemyError:  # keep sweeping: the next round may succeed
+            log.exception("attendance sweep failed")
+
+
 def sweeper(
-    runtime: Runtime, hub: LiveHub | None = None
+    runtime: Runtime, hub: LiveHub | None = None, book: AttendanceBook | None = None
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """The app's lifespan: close attendance whose connection was lost (or left open by a
-    restart) at its last heartbeat, at start and every heartbeat period after."""
-
-    timeout = timedelta(seconds=runtime.settings.heartbeat_timeout_seconds)
-
-    def sweep() -> None:
-        now = runtime.context.clock.now()
-        runtime.run(
-            lambda s: instances.close_lost_connections(s, now=now, timeout=timeout),
-            writes=True,
-        )
-        runtime.run(lambda s: green_room.close_lost(s, now=now, timeout=timeout), writes=True)
-
-    async def forever() -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
-            try:
-                sweep()
-            except SQLAlchemyError:  # keep sweeping: the next round may succeed
-                log.exception("attendance sweep failed")
+    restart) at its last heartbeat, at start and every heartbeat period after (in a worker
+    thread); the attendance batches of this process's connections (web/attendance_book.py)."""
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if hub is not None:
             hub.attach(asyncio.get_running_loop())
-        sweep()
-        task = asyncio.create_task(forever())
+        sweep(runtime)
+        tasks = [asyncio.create_task(sweep_forever(runtime))]
+        if book is not None and runtime.background:
+            tasks.append(asyncio.create_task(book.run()))
         try:
             if hub is not None and runtime.engine.dialect.name == "postgresql":
                 async with postgres_relay(hub, runtime.settings.database_url):
@@ -87,7 +96,9 @@ def sweeper(
             else:
                 yield
         finally:
-            task.cancel()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     return lifespan
 
@@ -151,6 +162,7 @@ class Live:
     def __init__(self, runtime: Runtime, hub: LiveHub) -> None:
         self.runtime = runtime
         self.hub = hub
+        self.book = AttendanceBook(runtime, HEARTBEAT_SECONDS)
 
     def routes(self) -> list[Route]:
         return [
@@ -207,7 +219,7 @@ class Live:
             granted = check_pass(self.runtime, request.query_params.get("pass", ""), webinar_id)
             if granted is None:
                 raise PassInvalid
-            presence = self.runtime.run(lambda s: self._enter(s, granted), writes=True)
+            presence = await self.runtime.transact(lambda s: self._enter(s, granted), writes=True)
         except ZoomError as error:
             return live_refusal(error)
         who = granted.participant
@@ -219,26 +231,30 @@ class Live:
             first += f"id: {self.hub.cursor()}\n" + sse("state", presence.state)
         else:
             first += "".join(frame.text for frame in replay)
+        presence.state = {}  # given: not kept while the stream stays open
         sent = max((frame.seq for frame in replay or ()), default=0)
-        return StreamingResponse(
+        return EventStream(
             self._stream(granted, subscriber, first, sent, presence),
-            media_type="text/event-stream",
+            on_disconnect=lambda: self.hub.end(granted.webinar_id, subscriber),
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
     async def _stream(
         self, granted: Pass, subscriber: Subscriber, first: str, sent: int, presence: Presence
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """`first`, then every frame for this page, until the webinar ends or the hub drops
-        the stream (the page then reconnects with Last-Event-ID)."""
+        the stream (the page then reconnects with Last-Event-ID). Its heartbeat is this
+        process's attendance batch (web/attendance_book.py): no write of its own."""
         webinar_id = granted.webinar_id
+        self.book.opened(presence.attendance, presence.visit)
         try:
             yield first
+            del first  # not kept while the stream stays open (a state can hold a 50 KB poll)
             while True:
                 try:
-                    frame = await asyncio.wait_for(subscriber.queue.get(), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout(HEARTBEAT_SECONDS):
+                        frame = await subscriber.queue.get()
                 except TimeoutError:
-                    self._heartbeat(presence)
                     yield ": ping\n\n"
                     continue
                 if frame is CLOSE:
@@ -250,36 +266,26 @@ class Live:
                     and presence.attendance is None
                     and granted.participant.role != Role.HOST
                 ):
-                    presence.attendance = self.runtime.run(
+                    presence.attendance = await self.runtime.transact(
                         lambda s: self._went_live(s, granted), writes=True
                     )
+                    self.book.opened(presence.attendance, None)
                 yield frame.text
                 if frame.event == "ended":
                     return
         finally:
             self.hub.unsubscribe(webinar_id, subscriber)
-            self._leave(presence)
-
-    def _heartbeat(self, presence: Presence) -> None:
-        attendance, visit, now = presence.attendance, presence.visit, self.now()
-        if attendance is not None:
-            self.runtime.run(lambda s: instances.heartbeat(s, attendance, now=now), writes=True)
-        if visit is not None:
-            self.runtime.run(lambda s: green_room.heartbeat(s, visit, now=now), writes=True)
-
-    def _leave(self, presence: Presence) -> None:
-        attendance, visit, now = presence.attendance, presence.visit, self.now()
-        if attendance is not None:
-            self.runtime.run(lambda s: instances.leave(s, attendance, now=now), writes=True)
-        if visit is not None:
-            self.runtime.run(lambda s: green_room.leave(s, visit, now=now), writes=True)
+            self.book.closed(presence.attendance, presence.visit, self.now())
 
     # -- the live actions --------------------------------------------------------------------
 
     async def act(self, request: Request) -> Response:
         try:
             granted, handler, data = await self._read_action(request)
-            answer = self.runtime.run(lambda s: handler(self, s, granted, data), writes=True)
+            # Group-committed: the answer (a vote's acknowledgement) comes once it is durable.
+            answer = await self.runtime.transact(
+                lambda s: handler(self, s, granted, data), writes=True
+            )
         except ZoomError as error:
             return live_refusal(error)
         return JSONResponse(answer)
@@ -348,8 +354,15 @@ def launch_poll(
 
 
 def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
-    webinar, instance = live.running(session, granted)
-    poll = polls.get_poll(session, webinar, whole_number(data.get("poll_id")))
+    poll_id = data.get("poll_id")
+    found = None
+    if isinstance(poll_id, int) and not isinstance(poll_id, bool):
+        found = polls.running_poll(session, granted.webinar_id, poll_id)
+    if found is None:  # the refusals, in their order: the webinar, its session, the poll
+        webinar, instance = live.running(session, granted)
+        poll = polls.get_poll(session, webinar, whole_number(poll_id))
+    else:
+        _webinar, instance, poll = found
     raw = data.get("answers")
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(a, str) for a in v) for v in raw.values()

@@ -7,23 +7,28 @@ pages' messages, and `LiveHub` fans each message out to the pages connected to a
     GreenRoomChanged    → "green_room"  {people: [{name, role}]}         host, panelists (per batch)
     PollLaunched        → "poll"        {poll_id, title, questions}      everyone
     PollAnswered        → "results"     {poll_id, results, shared}       the host; everyone once
-    PollResultsShared   → "results"                                        shared (per batch)
+    PollResultsShared   → "results"                                        shared (coalesced*)
     PollClosed          → "poll_closed" {poll_id}                        everyone
     QuestionAsked       → "question"    {question_id, name, question, upvotes}   everyone
     QuestionAnswered    → "answer"      {question_id, question, answer, private}  everyone; a
                                                           private one: the staff and its asker
-    QuestionUpvoted     → "upvotes"     {question_id, upvotes}           everyone
+    QuestionUpvoted     → "upvotes"     {question_id, upvotes}           everyone (coalesced*)
     QuestionDismissed   → "dismissed"   {question_id}                    everyone
     QuestionStarred     → "starred"     {question_id, starred}           host, panelists
-    ParticipantJoined/Left → "presence" {present}                        the host (per batch)
+    ParticipantJoined/Left → "presence" {present}                        the host (coalesced*)
                         → "joined" / "left" {attendance_id, name, role}   the host (each: the
                                                           dashboard's live view lists who is in)
+
+    * counted in memory and pushed at most 4 times a second, the last change always
+      (web/live_counts.py); each process pushes its own pages.
 
 Each message is serialised once, as a Server-Sent Events frame with an id
 ("<epoch>-<seq>": `seq` grows with every message of this process, `epoch` is the process's
 own), and kept in a bounded ring per webinar, so a page that reconnects with
 `Last-Event-ID` gets what it missed (`LiveHub.since`); when that is no longer possible (the
 ring moved on, another process or a restart: another epoch) the page gets a fresh state.
+A page that falls BACKLOG frames behind (a connection that does not take what is sent) is
+dropped: its stream ends and it resumes the same way, instead of holding memory.
 """
 
 from __future__ import annotations
@@ -41,7 +46,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from podium.codes import EVERYONE, STAFF, Role
-from podium.db.models import Poll, Webinar, WebinarInstance
 from podium.events import (
     Event,
     GreenRoomChanged,
@@ -59,12 +63,16 @@ from podium.events import (
     WebinarEnded,
     WebinarStarted,
 )
-from podium.services import green_room, instances, polls
+from podium.services import green_room
+from podium.web.live_counts import LiveCounts
 
 if TYPE_CHECKING:
     from podium.web.runtime import Runtime
 
 REPLAY = 200  # messages kept per webinar for pages that reconnect
+# Frames waiting for one page: a page this far behind (its connection does not take what is
+# sent) is dropped rather than holding memory; it reconnects and resumes from the ring.
+BACKLOG = 100
 CHANNELS = 500  # webinars whose recent messages are kept (the least recently used go)
 
 
@@ -85,11 +93,50 @@ class Frame:
 CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with Last-Event-ID
 
 
+class Mailbox:
+    """A page's frames waiting to be sent: asyncio.Queue's calls, at a fraction of its size
+    (no task accounting, one waiter: the page's stream)."""
+
+    __slots__ = ("_frames", "_waiter")
+
+    def __init__(self) -> None:
+        self._frames: deque[Frame] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, frame: Frame) -> None:
+        if len(self._frames) >= BACKLOG:
+            raise asyncio.QueueFull
+        self._frames.append(frame)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def get_nowait(self) -> Frame:
+        if not self._frames:
+            raise asyncio.QueueEmpty
+        return self._frames.popleft()
+
+    async def get(self) -> Frame:
+        while not self._frames:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._frames.popleft()
+
+    def qsize(self) -> int:
+        return len(self._frames)
+
+    def empty(self) -> bool:
+        return not self._frames
+
+
 @dataclass(eq=False)
 class Subscriber:
     role: str
     email: str = ""  # lower case: private answers find their asker by it
-    queue: asyncio.Queue[Frame] = field(default_factory=asyncio.Queue)
+    queue: Mailbox = field(default_factory=Mailbox)
+    dropped: bool = False  # too slow: its stream ends, the page resumes with Last-Event-ID
 
 
 @dataclass(eq=False)
@@ -117,11 +164,13 @@ class LiveHub:
         # Set while a cross-process relay runs (web/relay.py): True when it took the message.
         self.relay: Callable[[dict[str, Any]], bool] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread: int | None = None
+        self.loop_thread: int | None = None
+        # Messages whose name starts with "_" are facts for the live counts (web/live_counts.py).
+        self.facts: Callable[[int, dict[str, Any]], None] | None = None
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """The hub delivers on `loop` (the app's, from its lifespan)."""
-        self.loop, self._loop_thread = loop, threading.get_ident()
+        self.loop, self.loop_thread = loop, threading.get_ident()
 
     def _channel(self, webinar_id: int) -> Channel:
         channel = self._channels.get(webinar_id)
@@ -167,7 +216,14 @@ class LiveHub:
     def disconnect(self, webinar_id: int) -> None:
         """End every stream of the webinar now; the pages reconnect with Last-Event-ID."""
         for subscriber in list(self._channel(webinar_id).subscribers):
+            self.end(webinar_id, subscriber)
+
+    def end(self, webinar_id: int, subscriber: Subscriber) -> None:
+        """End one page's stream (after the frames it has not sent yet, if they fit)."""
+        try:
             subscriber.queue.put_nowait(CLOSE)
+        except asyncio.QueueFull:
+            self.drop(webinar_id, subscriber)
 
     def reconnect_all(self) -> None:
         """This process is stopping: every stream here ends now, so its page comes back at
@@ -185,7 +241,7 @@ class LiveHub:
         roles: Sequence[str] = EVERYONE,
         to: str = "",
     ) -> None:
-        if self.loop is not None and threading.get_ident() != self._loop_thread:
+        if self.loop is not None and threading.get_ident() != self.loop_thread:
             if not self.loop.is_closed():
                 self.loop.call_soon_threadsafe(self.publish, webinar_id, event, data, roles, to)
             return
@@ -202,6 +258,10 @@ class LiveHub:
         roles: tuple[str, ...],
         to: str = "",
     ) -> None:
+        if event.startswith("_"):
+            if self.facts is not None:
+                self.facts(webinar_id, data)
+            return
         self._seq += 1
         text = f"id: {self.epoch}-{self._seq}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
         frame = Frame(self._seq, event, text, roles, to.lower())
@@ -209,51 +269,88 @@ class LiveHub:
         if len(channel.recent) == channel.recent.maxlen:
             channel.floor = channel.recent[0].seq
         channel.recent.append(frame)
-        for subscriber in list(channel.subscribers):
+        slow = []
+        for subscriber in channel.subscribers:
             if frame.reaches(subscriber):
-                subscriber.queue.put_nowait(frame)
+                try:
+                    subscriber.queue.put_nowait(frame)
+                except asyncio.QueueFull:
+                    slow.append(subscriber)
+        for subscriber in slow:
+            self.drop(webinar_id, subscriber)
+
+    def drop(self, webinar_id: int, subscriber: Subscriber) -> None:
+        """A page too slow to take its frames: its backlog goes and its stream ends (the
+        page reconnects with Last-Event-ID: the ring, or a fresh state, catches it up)."""
+        self.unsubscribe(webinar_id, subscriber)
+        subscriber.dropped = True
+        while not subscriber.queue.empty():
+            subscriber.queue.get_nowait()
+        subscriber.queue.put_nowait(CLOSE)
 
 
 class LiveFeed:
     """A live consumer of the runtime: committed events → the pages' messages (table above).
 
-    Counts (who is present, a poll's results, the green room) are read once per batch of
-    events, however many joins or votes it holds (a simulated session commits thousands).
+    Votes, joins, leaves and upvotes become facts for the live counts (web/live_counts.py),
+    which keep results, presence and upvotes in memory and push them coalesced: no database
+    work per vote or join. The green room (the staff only) is read once per batch of events.
     """
 
     def __init__(self, runtime: Runtime, hub: LiveHub) -> None:
         self.runtime = runtime
         self.hub = hub
+        self.counts = LiveCounts(
+            hub, partial(runtime.run, writes=False), background=runtime.background
+        )
 
     def __call__(self, events: Sequence[Event]) -> None:
-        present: dict[int, int] = {}  # webinar id → its webinar's seq
-        waiting: dict[int, int] = {}  # the same, for the green room
-        results: dict[tuple[int, int, int], None] = {}  # (webinar id, poll, instance)
+        waiting: dict[int, int] = {}  # webinar id → its webinar's seq, for the green room
         for event in events:
+            fact = _fact(event)
+            if fact is not None:
+                self.counts.note(*fact)
             if isinstance(event, ParticipantJoined | ParticipantLeft):
-                present[event.webinar.id] = event.webinar.seq
                 who = event.participant
                 shown = {"attendance_id": who.attendance_id, "name": who.name, "role": who.role}
                 name = "joined" if isinstance(event, ParticipantJoined) else "left"
                 self.hub.publish(event.webinar.id, name, shown, (Role.HOST,))
-            elif isinstance(event, GreenRoomChanged):
+            if isinstance(event, GreenRoomChanged):
                 waiting[event.webinar_id] = event.webinar_seq
-            elif isinstance(event, PollAnswered | PollResultsShared):
-                results[(event.webinar_id, event.poll_id, event.instance_id)] = None
-            else:
-                message = _message(event)
-                if message is not None:
-                    self.hub.publish(*message)
-        for webinar_id, poll_id, instance_id in results:
-            counts, shared = self.runtime.run(partial(_results, poll_id, instance_id), writes=False)
-            shown = {"poll_id": poll_id, "results": counts, "shared": shared}
-            self.hub.publish(webinar_id, "results", shown, EVERYONE if shared else (Role.HOST,))
-        for webinar_id, seq in present.items():
-            count = self.runtime.run(partial(_present, seq), writes=False)
-            self.hub.publish(webinar_id, "presence", {"present": count}, (Role.HOST,))
+                continue
+            message = _message(event)
+            if message is not None:
+                self.hub.publish(*message)
         for webinar_id, seq in waiting.items():
             people = self.runtime.run(partial(_waiting, seq), writes=False)
             self.hub.publish(webinar_id, "green_room", {"people": people}, STAFF)
+
+
+def _fact(event: Event) -> tuple[int, list[Any]] | None:
+    """(webinar id, fact) of an event the live counts hear (web/live_counts.py)."""
+    match event:
+        case ParticipantJoined(webinar=webinar, instance_uuid=uuid, participant=who):
+            return webinar.id, ["joined", uuid, who.attendance_id]
+        case ParticipantLeft(webinar=webinar, instance_uuid=uuid, participant=who):
+            return webinar.id, ["left", uuid, who.attendance_id]
+        case WebinarEnded(webinar=webinar):
+            return webinar.id, ["ended"]
+        case QuestionUpvoted(webinar_id=webinar_id, question_id=question_id):
+            return webinar_id, ["upvotes", question_id, event.upvotes]
+    return _poll_fact(event)
+
+
+def _poll_fact(event: Event) -> tuple[int, list[Any]] | None:
+    match event:
+        case PollAnswered(webinar_id=webinar_id, poll_id=poll_id, instance_id=instance_id):
+            answers = {question: list(chosen) for question, chosen in event.answers.items()}
+            vote = [poll_id, instance_id, event.email, answers, event.at.timestamp()]
+            return webinar_id, ["vote", *vote]
+        case PollResultsShared(webinar_id=webinar_id, poll_id=poll_id, instance_id=instance_id):
+            return webinar_id, ["shared", poll_id, instance_id]
+        case PollLaunched(webinar_id=webinar_id, poll_id=poll_id, instance_id=instance_id):
+            return webinar_id, ["launched", poll_id, instance_id]
+    return None
 
 
 Message = tuple[int, str, dict[str, Any], Sequence[str], str]
@@ -286,28 +383,12 @@ def _qa_message(event: Event) -> Message | None:
             # A private answer: the staff, and the one who asked (found by e-mail).
             roles, to = (STAFF, event.asker_email) if event.private else (EVERYONE, "")
             return webinar_id, "answer", shown, roles, to
-        case QuestionUpvoted(webinar_id=webinar_id, question_id=question_id):
-            shown = {"question_id": question_id, "upvotes": event.upvotes}
-            return webinar_id, "upvotes", shown, EVERYONE, ""
         case QuestionDismissed(webinar_id=webinar_id, question_id=question_id):
             return webinar_id, "dismissed", {"question_id": question_id}, EVERYONE, ""
         case QuestionStarred(webinar_id=webinar_id, question_id=question_id):
             shown = {"question_id": question_id, "starred": event.starred}
             return webinar_id, "starred", shown, STAFF, ""
     return None
-
-
-def _results(
-    poll_id: int, instance_id: int, session: Session
-) -> tuple[dict[str, dict[str, int]], bool]:
-    poll = session.get_one(Poll, poll_id)
-    counts = polls.poll_results(session, poll, session.get_one(WebinarInstance, instance_id))
-    return counts, poll.shared_at is not None and poll.instance_id == instance_id
-
-
-def _present(webinar_seq: int, session: Session) -> int:
-    instance = instances.running_instance(session, session.get_one(Webinar, webinar_seq))
-    return 0 if instance is None else instances.count_present(session, instance)
 
 
 def _waiting(webinar_seq: int, session: Session) -> list[dict[str, str]]:

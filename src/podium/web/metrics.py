@@ -24,9 +24,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import SQLAlchemyError
+
+from podium.db.engine import WRITE_OPTION
 
 if TYPE_CHECKING:
     from podium.web.runtime import Runtime
@@ -82,6 +84,11 @@ class Metrics:
             ("error",),
             registry=self.registry,
         )
+        self.commits = Counter(
+            "podium_database_commits",
+            "Transactions committed (each a write to the database).",
+            registry=self.registry,
+        )
         self.backlogs: dict[str, Backlog] = {}
         self.now = now
         self.registry.register(BacklogCollector(self.backlogs, now))
@@ -105,6 +112,12 @@ class Metrics:
             self.database_errors.labels(type(error).__name__).inc()
 
         event.listen(engine, "handle_error", on_error)
+
+        def on_commit(connection: Connection) -> None:
+            if connection.get_execution_options().get(WRITE_OPTION, False):
+                self.commits.inc()  # a writing transaction (reads commit nothing)
+
+        event.listen(engine, "commit", on_commit)
 
     def exposition(self) -> bytes:
         """The Prometheus text of every process (multiprocess mode) or of this one."""

@@ -86,13 +86,9 @@ class Observer:
                 status = message["status"]
                 headers = [*message.get("headers", ()), (b"x-request-id", request_id)]
                 message["headers"] = headers
-                if (
-                    route is None
-                    and metrics is not None
-                    and any(
-                        name == b"content-type" and value.startswith(EVENT_STREAM)
-                        for name, value in headers
-                    )
+                if metrics is not None and any(
+                    name == b"content-type" and value.startswith(EVENT_STREAM)
+                    for name, value in headers
                 ):
                     stream = True
                     metrics.live.inc()

@@ -207,6 +207,8 @@ class WebhookWorker:
         now, real_now = self.clock.now(), self.real_clock.now()
         done, self._outcomes = self._outcomes, []
         renew = self._leases_due()
+        if not done and not renew and not self._anything_due(now, real_now):
+            return 0  # an idle round reads, it does not open a writing transaction
         try:
             taken = self.runtime.run(
                 partial(self._exchange, done, renew, now, real_now), writes=True
@@ -222,6 +224,15 @@ class WebhookWorker:
             lane.waiting.extend(items)
             self._dispatch(lane)
         return claimed
+
+    def _anything_due(self, now: datetime, real_now: datetime) -> bool:
+        try:
+            lanes = self.runtime.run(
+                partial(outbox.due_lanes, now=now, real_now=real_now), writes=False
+            )
+        except (SQLAlchemyError, StorageUnavailable):
+            return True  # let the round meet the error and say so
+        return bool(lanes)
 
     def _exchange(
         self,

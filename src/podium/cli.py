@@ -1,5 +1,5 @@
 """The `podium` command: serve and config (cli_serve.py), db upgrade, account create/set,
-user add, key rotate, export/import/backup, seed, journal, mail, webhook (cli_webhooks.py)."""
+user add, key rotate, export/import/backup, seed, journal, mail (cli_mail.py), webhook (cli_webhooks.py)."""
 
 from __future__ import annotations
 
@@ -12,51 +12,28 @@ import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
 from podium import __version__
-from podium.cli_serve import config, reach_database, serve
+from podium.cli_common import (
+    checked_settings,
+    database_option,
+    echo,
+    in_transaction,
+    json_option,
+)
+from podium.cli_mail import mail
+from podium.cli_serve import config, serve
 from podium.cli_webhooks import webhook
 from podium.db import migrate, transfer
 from podium.db.engine import make_engine
-from podium.errors import InvalidParameter, NotFound, ZoomError
+from podium.errors import InvalidParameter, ZoomError
 from podium.services import accounts, sign_in
-from podium.settings import SettingError, Settings
+from podium.settings import SettingError
 from podium.web.runtime import Runtime
-
-T = TypeVar("T")
-database_option = click.option(
-    "--database-url", help="SQLAlchemy URL (PODIUM_DATABASE_URL; default: a SQLite file)."
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-
-
-def _settings(database_url: str | None, **overrides: Any) -> Settings:
-    """The checked settings (SettingError: exit 2), the database reached (or one line)."""
-    settings = Settings.from_env(database_url=database_url, **overrides)
-    reach_database(settings.database_url)
-    return settings
-
-
-def _in_transaction(settings: Settings, work: Callable[[Runtime, Session], T]) -> T:
-    runtime = Runtime.build(settings)
-    try:
-        return runtime.run(lambda session: work(runtime, session), writes=True)
-    except NotFound as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        runtime.engine.dispose()
-
-
-def _echo(data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(data))
-        return
-    for key, value in data.items():
-        click.echo(f"{key}: {value}")
 
 
 @click.group()
@@ -67,6 +44,7 @@ def podium() -> None:
 
 podium.add_command(serve)
 podium.add_command(config)
+podium.add_command(mail)
 
 
 @podium.group()
@@ -78,7 +56,7 @@ def db() -> None:
 @database_option
 def upgrade(database_url: str | None) -> None:
     """Upgrade the database to the newest schema."""
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     migrate.upgrade(settings.database_url)
     click.echo("database is at the newest schema")
 
@@ -95,14 +73,14 @@ def account() -> None:
 @json_option
 def account_create(name: str, host_email: str, database_url: str | None, as_json: bool) -> None:
     """Create an account, its first webinar host and an API key pair."""
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     migrate.upgrade(settings.database_url)
     runtime = Runtime.build(settings)
     try:
         created = runtime.new_account(name=name, host_email=host_email)
     finally:
         runtime.engine.dispose()
-    _echo(vars(created), as_json)
+    echo(vars(created), as_json)
 
 
 @account.command("set")
@@ -117,7 +95,7 @@ def account_set(account_id: int, capacity: int, database_url: str | None, as_jso
         found = accounts.set_capacity(session, account_id, capacity)
         return {"account_id": found.id, "capacity": found.capacity}
 
-    _echo(_in_transaction(_settings(database_url), work), as_json)
+    echo(in_transaction(checked_settings(database_url), work), as_json)
 
 
 @podium.group()
@@ -147,7 +125,7 @@ def user_add(
         )
         return {"host_id": added.host_id}
 
-    _echo(_in_transaction(_settings(database_url), work), as_json)
+    echo(in_transaction(checked_settings(database_url), work), as_json)
 
 
 @user.command("password")
@@ -177,7 +155,7 @@ def user_password(
         except InvalidParameter as error:
             raise click.ClickException(str(error)) from None
 
-    _in_transaction(_settings(database_url), work)
+    in_transaction(checked_settings(database_url), work)
     if generate:
         click.echo(password)
     else:
@@ -206,14 +184,14 @@ def key_rotate(account_id: int, database_url: str | None, as_json: bool) -> None
         )
         return {"account_id": account_id, **vars(pair)}
 
-    _echo(_in_transaction(_settings(database_url), work), as_json)
+    echo(in_transaction(checked_settings(database_url), work), as_json)
 
 
 @podium.command("export")
 @database_option
 def export_command(database_url: str | None) -> None:
     """Write the whole database as JSON lines to standard output."""
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     engine = make_engine(settings.database_url)
     try:
         lines = transfer.export_lines(engine)
@@ -232,7 +210,7 @@ def export_command(database_url: str | None) -> None:
 @database_option
 def import_command(database_url: str | None) -> None:
     """Load an export (standard input) into an empty database, migrating it first."""
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     stream = sys.stdin
@@ -264,7 +242,7 @@ def import_command(database_url: str | None) -> None:
 )
 def backup(database_url: str | None, destination: Path) -> None:
     """Copy a live SQLite database consistently (PostgreSQL: use pg_dump)."""
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     try:
         transfer.backup_sqlite(settings.database_url, destination)
     except transfer.TransferError as error:
@@ -287,14 +265,14 @@ def seed_command(document: Any, database_url: str | None, as_json: bool) -> None
         data = yaml.safe_load(document.read())  # YAML is a superset of JSON
     except yaml.YAMLError as error:
         raise click.ClickException(f"{document.name} is neither JSON nor YAML: {error}") from None
-    settings = _settings(database_url)
+    settings = checked_settings(database_url)
     migrate.upgrade(settings.database_url)
 
     def work(runtime: Runtime, session: Session) -> dict[str, Any]:
         return seed(session, runtime.context, data)
 
     try:
-        created = _in_transaction(settings, work)
+        created = in_transaction(settings, work)
     except ZoomError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -348,82 +326,6 @@ def journal_command(
         click.echo(
             f"{call['at']:20}  {call['action'][:28]:28}  {result:>6}  "
             f"{call['duration_ms']:8.1f}  {shown[:80]}"
-        )
-
-
-@podium.group()
-def mail() -> None:
-    """The e-mail outbox."""
-
-
-@mail.command("send-pending")
-@database_option
-@click.option(
-    "--smtp-url",
-    envvar="PODIUM_SMTP_URL",
-    required=True,
-    help="smtp://user:pass@host:587?starttls=1",
-)
-@click.option("--public-url", envvar="PODIUM_PUBLIC_URL", help="Base of the links in the messages.")
-def mail_send_pending(database_url: str | None, smtp_url: str, public_url: str | None) -> None:
-    """Send every message that is due, then exit (for cron; `podium serve` does it itself)."""
-    import asyncio
-
-    from podium.web.mailer import delivery_for
-
-    settings = _settings(database_url, public_url=public_url)
-    migrate.upgrade(settings.database_url)
-    runtime = Runtime.build(settings)
-    try:
-        delivery = delivery_for(runtime, smtp_url)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    try:
-        report = asyncio.run(delivery.run_until_idle())
-    finally:
-        runtime.engine.dispose()
-    click.echo(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}")
-
-
-@mail.command("list")
-@database_option
-@click.option("--status", type=click.Choice(["pending", "sent", "failed"]))
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@json_option
-def mail_list(database_url: str | None, status: str | None, limit: int, as_json: bool) -> None:
-    """The newest messages of the outbox: recipient, kind, status, subject."""
-    from podium.mail.render import render
-    from podium.web.mailer import mail_context, recent_messages
-
-    settings = _settings(database_url)
-    runtime = Runtime.build(settings)
-    try:
-        rows = runtime.run(lambda session: recent_messages(session, status, limit), writes=False)
-        context, now = mail_context(runtime), runtime.context.clock.now()
-        shown = [(row, render(row, context, now=now)) for row in rows]
-    finally:
-        runtime.engine.dispose()
-    items = [
-        {
-            "id": row.id,
-            "created_at": row.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "kind": row.kind,
-            "to": row.recipient,
-            "language": rendered.language,
-            "status": row.status,
-            "attempts": row.attempts,
-            "subject": rendered.subject,
-            "last_error": row.last_error,
-        }
-        for row, rendered in shown
-    ]
-    if as_json:
-        click.echo(json.dumps(items))
-        return
-    for item in items:
-        click.echo(
-            f"{item['id']:>6}  {item['created_at']}  {item['status']:7}  {item['kind']:22}  "
-            f"{item['to']}  {item['subject']}"
         )
 
 

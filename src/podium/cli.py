@@ -1,5 +1,6 @@
 """The `podium` command: serve and config (cli_serve.py), db upgrade, account create/set,
-user add, key rotate, export/import/backup, seed, journal, mail (cli_mail.py), webhook (cli_webhooks.py)."""
+user add, key rotate, export/import/backup, seed, journal, mail (cli_mail.py), webhook
+(cli_webhooks.py)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from podium import recurrence
 from podium.codes import WebinarType
 from podium.events import (
     Event,
@@ -89,16 +90,6 @@ UPDATED_FIELDS: dict[str, tuple[str, str | None]] = {
     "option_alternative_hosts": ("settings", "alternative_hosts"),
     "option_auto_record_type": ("settings", "auto_recording"),
 }
-RECURRENCE_KEYS = (
-    "type",
-    "repeat_interval",
-    "weekly_days",
-    "monthly_day",
-    "monthly_week",
-    "monthly_week_day",
-    "end_times",
-    "end_date_time",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +195,7 @@ def _recurrence(text: str | None) -> Json | None:
         return None
     data = json.loads(text)
     shaped: Json = {}
-    for key in RECURRENCE_KEYS:
+    for key in recurrence.FIELDS:
         value = data.get(key)
         if key == "weekly_days":
             value = ",".join(str(day) for day in value or ()) or None

@@ -11,7 +11,7 @@ from podium.events import ParticipantFacts, ParticipantJoined
 from podium.ids import Ids
 from podium.services import instances
 from podium.services.events import webinar_facts
-from podium.web.live_hub import LiveFeed, LiveHub
+from podium.web.live_hub import ORGANISER, LiveFeed, LiveHub
 from podium.web.runtime import Runtime
 from tests.conftest import NOW, AccountKeys
 from tests.http.live_helpers import attendee, webinar_row
@@ -70,7 +70,8 @@ def test_each_join_reaches_the_hosts_stream_with_the_name(
 ) -> None:
     hub = LiveHub()
     webinar_id = create_webinar(client, account, approval_type=0)
-    subscriber = hub.subscribe(webinar_id, "host")
+    subscriber = hub.subscribe(webinar_id, ORGANISER)
+    console = hub.subscribe(webinar_id, "host")
     who = ParticipantFacts(Role.ATTENDEE, "Ann Lee", "ann@ext.test", None, 7)
     facts = webinar_facts(webinar_row(session, webinar_id))
 
@@ -81,9 +82,16 @@ def test_each_join_reaches_the_hosts_stream_with_the_name(
     frames = []
     while not subscriber.queue.empty():
         frames.append(subscriber.queue.get_nowait())
-    # the name goes to the host at once; the head count comes from the live counts (coalesced)
+    # the names go to the dashboard's view, one frame a batch; the head count comes from the
+    # live counts (coalesced) to the view and the host's console alike
     [joined] = [f for f in frames if f.event == "joined"]
     assert joined.text.endswith(
-        'event: joined\ndata: {"attendance_id": 7, "name": "Ann Lee", "role": "attendee"}\n\n'
+        'event: joined\ndata: {"people": [{"attendance_id": 7, "name": "Ann Lee", '
+        '"role": "attendee"}]}\n\n'
     )
     assert {f.event for f in frames} == {"joined", "presence"}
+    heard = []
+    while not console.queue.empty():
+        heard.append(console.queue.get_nowait().event)
+    assert "presence" in heard
+    assert "joined" not in heard  # the console never carries the names

@@ -16,8 +16,8 @@ pages' messages, and `LiveHub` fans each message out to the pages connected to a
     QuestionDismissed   → "dismissed"   {question_id}                    everyone
     QuestionStarred     → "starred"     {question_id, starred}           host, panelists
     ParticipantJoined/Left → "presence" {present}                        the host (coalesced*)
-                        → "joined" / "left" {attendance_id, name, role}   the host (each: the
-                                                          dashboard's live view lists who is in)
+                        → "joined" / "left" {people: [{attendance_id, name, role}]}
+                                    the dashboard's live view only (ORGANISER), one per batch
 
     * counted in memory and pushed at most 4 times a second, the last change always
       (web/live_counts.py); each process pushes its own pages.
@@ -76,6 +76,11 @@ BACKLOG = 100
 CHANNELS = 500  # webinars whose recent messages are kept (the least recently used go)
 
 
+# The dashboard's live view: everything the host's console hears, and the names of who joins
+# and leaves (which the console, and its backlog, never carry).
+ORGANISER = "organiser"
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
     """One message as the pages receive it: serialised once, whoever receives it."""
@@ -87,7 +92,12 @@ class Frame:
     to: str = ""  # an e-mail (lower case) that receives it whatever its role
 
     def reaches(self, subscriber: Subscriber) -> bool:
-        return subscriber.role in self.roles or (bool(self.to) and subscriber.email == self.to)
+        role = subscriber.role
+        return (
+            role in self.roles
+            or (role == ORGANISER and Role.HOST in self.roles)  # sees what the host sees
+            or (bool(self.to) and subscriber.email == self.to)
+        )
 
 
 CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with Last-Event-ID
@@ -306,24 +316,28 @@ class LiveFeed:
 
     def __call__(self, events: Sequence[Event]) -> None:
         waiting: dict[int, int] = {}  # webinar id → its webinar's seq, for the green room
+        people: dict[tuple[int, str], list[dict[str, Any]]] = {}  # who joined / left, a batch
         for event in events:
             fact = _fact(event)
             if fact is not None:
                 self.counts.note(*fact)
             if isinstance(event, ParticipantJoined | ParticipantLeft):
                 who = event.participant
-                shown = {"attendance_id": who.attendance_id, "name": who.name, "role": who.role}
                 name = "joined" if isinstance(event, ParticipantJoined) else "left"
-                self.hub.publish(event.webinar.id, name, shown, (Role.HOST,))
+                people.setdefault((event.webinar.id, name), []).append(
+                    {"attendance_id": who.attendance_id, "name": who.name, "role": who.role}
+                )
             if isinstance(event, GreenRoomChanged):
                 waiting[event.webinar_id] = event.webinar_seq
                 continue
             message = _message(event)
             if message is not None:
                 self.hub.publish(*message)
+        for (webinar_id, name), batch in people.items():
+            self.hub.publish(webinar_id, name, {"people": batch}, (ORGANISER,))
         for webinar_id, seq in waiting.items():
-            people = self.runtime.run(partial(_waiting, seq), writes=False)
-            self.hub.publish(webinar_id, "green_room", {"people": people}, STAFF)
+            staff = self.runtime.run(partial(_waiting, seq), writes=False)
+            self.hub.publish(webinar_id, "green_room", {"people": staff}, STAFF)
 
 
 def _fact(event: Event) -> tuple[int, list[Any]] | None:

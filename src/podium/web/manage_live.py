@@ -23,7 +23,7 @@ from podium.db.models import Attendance, Poll, QaQuestion
 from podium.errors import WebinarNotFound
 from podium.services import instances, polls
 from podium.services.sign_in import SignedIn
-from podium.web.live_hub import CLOSE, LiveHub, Subscriber
+from podium.web.live_hub import CLOSE, ORGANISER, LiveHub, Subscriber
 from podium.web.manage_pages import ManagePages, signed_page
 
 HEARTBEAT_SECONDS = 15.0
@@ -111,7 +111,7 @@ class LivePages:
             self.manage.read(lambda s: self.manage.webinar_for(s, signed, webinar_id))
         except WebinarNotFound:
             return Response("", 404, media_type="text/plain")
-        subscriber = self.hub.subscribe(webinar_id, Role.HOST)
+        subscriber = self.hub.subscribe(webinar_id, ORGANISER)
         return StreamingResponse(
             self._stream(webinar_id, subscriber),
             media_type="text/event-stream",

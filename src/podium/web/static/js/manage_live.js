@@ -19,18 +19,21 @@
   function now() { return new Date().toISOString().slice(11, 16); }
 
   var source = new EventSource(root.getAttribute("data-events"));
+  // "joined" and "left" carry everyone of one batch: {people: [{attendance_id, name, role}]}
   source.addEventListener("joined", function (e) {
-    var d = JSON.parse(e.data);
-    if (d.role === "host") return;
-    present.appendChild(item(d.name + " (" + role(d.role) + ")", { "data-attendance": String(d.attendance_id) }));
-    activity.insertBefore(item(now() + " " + d.name + " " + activity.getAttribute("data-joined")), activity.firstChild);
+    JSON.parse(e.data).people.forEach(function (d) {
+      if (d.role === "host") return;
+      present.appendChild(item(d.name + " (" + role(d.role) + ")", { "data-attendance": String(d.attendance_id) }));
+      activity.insertBefore(item(now() + " " + d.name + " " + activity.getAttribute("data-joined")), activity.firstChild);
+    });
   });
   source.addEventListener("left", function (e) {
-    var d = JSON.parse(e.data);
-    if (d.role === "host") return;
-    var gone = present.querySelector('[data-attendance="' + d.attendance_id + '"]');
-    if (gone) gone.remove();
-    activity.insertBefore(item(now() + " " + d.name + " " + activity.getAttribute("data-left")), activity.firstChild);
+    JSON.parse(e.data).people.forEach(function (d) {
+      if (d.role === "host") return;
+      var gone = present.querySelector('[data-attendance="' + d.attendance_id + '"]');
+      if (gone) gone.remove();
+      activity.insertBefore(item(now() + " " + d.name + " " + activity.getAttribute("data-left")), activity.firstChild);
+    });
   });
   source.addEventListener("presence", function (e) {
     count.textContent = String(JSON.parse(e.data).present);

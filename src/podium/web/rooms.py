@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from podium.api.webinar_params import valid_email
-from podium.codes import ApprovalType, Role
+from podium.codes import ApprovalType, Role, WebinarType
 from podium.db.models import Webinar
 from podium.errors import LinkRefused, WebinarNotFound, ZoomError
 from podium.services import lookup, polls
@@ -190,10 +190,9 @@ class Rooms:
         token = request.query_params.get("tk", "")
 
         def enter(session: Session) -> tuple[Webinar, Participant, str]:
-            admission = admit(session, webinar_id, token)
-            webinar = self._webinar(session, webinar_id)
-            if webinar is None:  # pragma: no cover - admit() already checked it
-                raise LinkRefused("This link is not valid.")
+            admission, webinar = admit(session, webinar_id, token)
+            if webinar.type == WebinarType.RECURRING_FIXED_TIME:
+                webinar.occurrences  # noqa: B018 - the page reads its schedule (`when`)
             check_entry(webinar, admission.email)
             return (
                 webinar,

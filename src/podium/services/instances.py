@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from podium.codes import Role, WebinarStatus, WebinarType
@@ -41,6 +41,26 @@ class Participant:
     registrant_pk: int | None = None
     panelist_pk: int | None = None
     registrant_id: str | None = None  # the registrant's public id
+
+
+# Built once: every live page that connects asks it.
+_WEBINAR_AND_SESSION = (
+    select(Webinar, WebinarInstance)
+    .outerjoin(
+        WebinarInstance,
+        (WebinarInstance.webinar_seq == Webinar.seq) & WebinarInstance.ended_at.is_(None),
+    )
+    .where(Webinar.id == bindparam("webinar_id"), Webinar.deleted_at.is_(None))
+)
+
+
+def webinar_and_session(
+    session: Session, webinar_id: int
+) -> tuple[Webinar, WebinarInstance | None] | None:
+    """The live (not deleted) webinar `webinar_id` of any account and its running session
+    (`running_instance`), in one statement; None when there is no such webinar."""
+    found = session.execute(_WEBINAR_AND_SESSION, {"webinar_id": webinar_id}).first()
+    return None if found is None else (found[0], found[1])
 
 
 def running_instance(session: Session, webinar: Webinar) -> WebinarInstance | None:

@@ -188,11 +188,18 @@ class Live:
 
     # -- the event stream --------------------------------------------------------------------
 
+    def _webinar_and_session(
+        self, session: Session, granted: Pass
+    ) -> tuple[Webinar, WebinarInstance | None]:
+        found = instances.webinar_and_session(session, granted.webinar_id)
+        if found is None:
+            raise LiveWebinarMissing
+        return found
+
     def _enter(self, session: Session, granted: Pass) -> Presence:
         """The participant's page connected: the state it starts from; attendance when the
         webinar is live (not the host's); a green-room visit for the host and panelists."""
-        webinar = self.webinar(session, granted.webinar_id)
-        instance = instances.running_instance(session, webinar)
+        webinar, instance = self._webinar_and_session(session, granted)
         who = granted.participant
         visit = None
         if who.role in STAFF:
@@ -209,8 +216,7 @@ class Live:
         return instances.join(session, instance, who, now=self.now()).id
 
     def _went_live(self, session: Session, granted: Pass) -> int | None:
-        webinar = self.webinar(session, granted.webinar_id)
-        instance = instances.running_instance(session, webinar)
+        _webinar, instance = self._webinar_and_session(session, granted)
         return self._attend(session, instance, granted.participant)
 
     async def events(self, request: Request) -> Response:

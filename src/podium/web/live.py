@@ -213,7 +213,7 @@ class Live:
         """An attendance row while the webinar is live (the host's page has none)."""
         if instance is None or who.role == Role.HOST:
             return None
-        return instances.join(session, instance, who, now=self.now()).id
+        return instances.join(session, instance, who, now=self.now())
 
     def _went_live(self, session: Session, granted: Pass) -> int | None:
         _webinar, instance = self._webinar_and_session(session, granted)

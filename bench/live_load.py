@@ -329,7 +329,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     passes: list[str] = []
     limit = asyncio.Semaphore(CONCURRENT_JOINS)
     rss_before = rss_mb(server.pid)  # seeded, nobody connected
-    started = time.monotonic()
+    started, cpu_joins = time.monotonic(), cpu_seconds(server.pid)
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(
             *(
@@ -338,6 +338,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
             )
         )
     joined_s = time.monotonic() - started
+    joins_cpu = (cpu_seconds(server.pid) - cpu_joins) / joined_s
     rss_connected = rss_mb(server.pid)
 
     await asyncio.sleep(1)  # the joins' last writes settle
@@ -393,6 +394,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "attendees": len(streams),
         "join_s": round(joined_s, 2),
+        "server_cpu_while_joining": round(joins_cpu, 2),
         "poll_reach_p50_ms": round(statistics.median(reach_ms), 1) if reach_ms else None,
         "poll_reach_p99_ms": round(percentile(reach_ms, 0.99), 1),
         "poll_reach_max_ms": round(max(reach_ms), 1) if reach_ms else None,

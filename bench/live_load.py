@@ -108,47 +108,53 @@ async def post_form(server: Server, path: str, data: dict[str, Any]) -> Any:
 
 @dataclass
 class Stream:
-    """One open event stream: when each event first arrived, and the last data of each."""
+    """One event stream: when each event first arrived, the last data of each, and how
+    often the server ended it and it connected again."""
 
     arrived: dict[str, float] = field(default_factory=dict)
     last: dict[str, Any] = field(default_factory=dict)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    reconnects: int = 0
 
 
-async def follow(
-    server: Server, path: str, stream: Stream, ports: list[int] | None = None
-) -> None:
-    """Read an event stream until it ends or the task is cancelled (`ports`: where the
-    stream's local port goes, to find which worker serves it)."""
-    reader, writer = await asyncio.open_connection(server.host, server.port)
-    if ports is not None:
-        ports.append(writer.get_extra_info("sockname")[1])
-    try:
-        writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {server.host}\r\nAccept: text/event-stream\r\n\r\n".encode()
-        )
-        await writer.drain()
-        event = "message"
-        while True:
-            line = await reader.readline()
-            if not line:
-                return
-            text = line.decode().rstrip("\r\n")
-            if text.startswith("event:"):
-                event = text[6:].strip()
-            elif text.startswith("data:"):
-                now = time.monotonic()
-                stream.arrived.setdefault(event, now)
-                with suppress(ValueError):
-                    stream.last[event] = json.loads(text[5:])
-                if event == "state":
-                    stream.connected.set()
-                stream.changed.set()
-            elif text == "":
-                event = "message"
-    finally:
-        writer.close()
+async def follow(server: Server, path: str, stream: Stream, ports: list[int] | None = None) -> None:
+    """Read an event stream until the task is cancelled or the webinar ends; a stream the
+    server ends (a page too far behind is dropped) connects again after the server's
+    `retry:` with `Last-Event-ID`, as a browser's EventSource does (`ports`: where the first
+    connection's local port goes, to find which worker serves it)."""
+    last_id, retry = "", 0.0
+    while "ended" not in stream.arrived:
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        if ports is not None and not stream.reconnects:
+            ports.append(writer.get_extra_info("sockname")[1])
+        resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
+        try:
+            writer.write(
+                f"GET {path} HTTP/1.1\r\nHost: {server.host}\r\nAccept: text/event-stream\r\n"
+                f"{resume}\r\n".encode()
+            )
+            event = "message"
+            while line := await reader.readline():
+                text = line.decode().rstrip("\r\n")
+                if text.startswith(("id:", "retry:")):
+                    last_id = text[3:].strip() if text[0] == "i" else last_id
+                    retry = int(text[6:]) / 1000 if text[0] == "r" else retry
+                elif text.startswith("event:"):
+                    event = text[6:].strip()
+                elif text.startswith("data:"):
+                    stream.arrived.setdefault(event, time.monotonic())
+                    with suppress(ValueError):
+                        stream.last[event] = json.loads(text[5:])
+                    if event == "state":
+                        stream.connected.set()
+                    stream.changed.set()
+                elif text == "":
+                    event = "message"
+        finally:
+            writer.close()
+        stream.reconnects += 1
+        await asyncio.sleep(retry)
 
 
 @asynccontextmanager
@@ -168,7 +174,11 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
         *command,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **({"PODIUM_ADMIN_TOKEN": token} if token else {})},
+        env={
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            **({"PODIUM_ADMIN_TOKEN": token} if token else {}),
+        },
     )
     assert process.stdout is not None
     found = None
@@ -192,15 +202,12 @@ async def own_server(workers: int, database_url: str | None) -> AsyncIterator[Se
 
 
 def rss_mb(pid: int | None) -> float:
-    if pid is None:
-        return float("nan")
-    pids = [pid, *_children(pid)]
     total = 0
-    for each in pids:
+    for each in [pid, *_children(pid)] if pid is not None else []:
         with suppress(OSError):
             match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{each}/status").read_text())
             total = max(total, int(match.group(1)) if match else 0)
-    return total / 1024
+    return total / 1024 if pid is not None else float("nan")
 
 
 def _children(pid: int) -> list[int]:
@@ -210,14 +217,12 @@ def _children(pid: int) -> list[int]:
 
 
 def cpu_seconds(pid: int | None) -> float:
-    if pid is None:
-        return float("nan")
     total = 0.0
-    for each in [pid, *_children(pid)]:
+    for each in [pid, *_children(pid)] if pid is not None else []:
         with suppress(OSError):
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return total if pid is not None else float("nan")
 
 
 def poll_questions(size: int) -> list[dict[str, Any]]:
@@ -239,27 +244,17 @@ async def prepare(server: Server, attendees: int, poll_size: int) -> dict[str, A
         {"email": f"p{n}@load.test", "first_name": "Load", "last_name": f"P{n}"}
         for n in range(attendees)
     ]
-    document = {
-        "accounts": [
-            {
-                "name": "Load",
-                "host_email": "host@load.test",
-                "api_key": f"load-{os.getpid()}",
-                "api_secret": "load-secret-0123456789",
-                "capacity": attendees,
-                "webinars": [
-                    {
-                        "topic": "Load",
-                        "type": 5,
-                        "approval_type": 0,
-                        "start_time": "2030-01-01T10:00:00Z",
-                        "registrants": people,
-                        "polls": [{"title": "Pulse", "questions": poll_questions(poll_size)}],
-                    }
-                ],
-            }
-        ]
+    planned = {
+        "topic": "Load",
+        "type": 5,
+        "approval_type": 0,
+        "registrants": people,
+        "start_time": "2030-01-01T10:00:00Z",
+        "polls": [{"title": "Pulse", "questions": poll_questions(poll_size)}],
     }
+    account = {"name": "Load", "host_email": "host@load.test", "api_key": f"load-{os.getpid()}",
+               "api_secret": "load-secret-0123456789", "capacity": attendees}  # fmt: skip
+    document = {"accounts": [account | {"webinars": [planned]}]}
     seeded = await post_json(server, "/podium/api/seed", document)
     created = seeded["accounts"][0]
     webinar = created["webinars"][0]
@@ -334,7 +329,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     passes: list[str] = []
     limit = asyncio.Semaphore(CONCURRENT_JOINS)
     rss_before = rss_mb(server.pid)  # seeded, nobody connected
-    started = time.monotonic()
+    started, cpu_joins = time.monotonic(), cpu_seconds(server.pid)
     async with asyncio.timeout(args.seconds):
         await asyncio.gather(
             *(
@@ -343,6 +338,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
             )
         )
     joined_s = time.monotonic() - started
+    joins_cpu = (cpu_seconds(server.pid) - cpu_joins) / joined_s
     rss_connected = rss_mb(server.pid)
 
     await asyncio.sleep(1)  # the joins' last writes settle
@@ -398,6 +394,7 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "attendees": len(streams),
         "join_s": round(joined_s, 2),
+        "server_cpu_while_joining": round(joins_cpu, 2),
         "poll_reach_p50_ms": round(statistics.median(reach_ms), 1) if reach_ms else None,
         "poll_reach_p99_ms": round(percentile(reach_ms, 0.99), 1),
         "poll_reach_max_ms": round(max(reach_ms), 1) if reach_ms else None,
@@ -406,6 +403,8 @@ async def session(server: Server, args: argparse.Namespace) -> dict[str, Any]:
         "host_sees_last_vote_ms": round((host_saw_all - votes_done) * 1000, 1),
         "idle_cpu_share": round(idle_cpu, 3),
         "idle_db_writes_per_s": round(idle_writes, 2),
+        "host_reconnects": host.reconnects,
+        "attendee_reconnects": sum(stream.reconnects for stream in streams),
         "rss_mb": round(max(rss_connected, rss_mb(server.pid)), 1),
         "rss_before_joins_mb": round(rss_before, 1),
         "kb_per_stream": round((rss_connected - rss_before) * 1024 / max(1, len(streams)), 1),

@@ -54,7 +54,7 @@ def run_session(
     for participant, joined, left in joins:
         row = instances.join(session, instance, participant, now=minutes(joined))
         if left is not None:
-            instances.leave(session, row.id, now=minutes(left))
+            instances.leave(session, row, now=minutes(left))
     webinars.end_webinar(session, webinar, now=minutes(end))
     session.flush()
     return instance

@@ -29,7 +29,7 @@ def test_the_live_view_lists_who_is_present_now(
     instance = instances.start_instance(session, webinar, ids=Ids.seeded(5), now=NOW)
     ann = instances.join(session, instance, attendee(session, "ann@ext.test"), now=NOW)
     instances.join(session, instance, attendee(session, "bob@ext.test"), now=NOW)
-    instances.leave(session, ann.id, now=NOW)
+    instances.leave(session, ann, now=NOW)
     session.flush()
 
     tree = Tree(signed.get(f"/manage/webinars/{webinar_id}/live").text)

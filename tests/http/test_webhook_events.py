@@ -260,7 +260,7 @@ def test_started_ended_and_participants_have_string_ids(
             registrant_id=person.registrant_id,
         )
         row = instances.join(s, instance, who, now=started_at + timedelta(minutes=2))
-        instances.leave(s, row.id, now=started_at + timedelta(minutes=3))
+        instances.leave(s, row, now=started_at + timedelta(minutes=3))
         return instance.uuid
 
     uuid = runtime.run(live, writes=True)

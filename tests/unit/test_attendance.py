@@ -71,11 +71,11 @@ def test_rejoins_make_new_rows_and_the_end_closes_open_ones(
     webinar = make_webinar(session, account)
     instance = instances.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
     first = instances.join(session, instance, WALK_IN, now=at(1))
-    instances.leave(session, first.id, now=at(5))
+    instances.leave(session, first, now=at(5))
     instances.join(session, instance, WALK_IN, now=at(7))
 
     webinars.end_webinar(session, webinar, now=at(30))
-    instances.leave(session, first.id, now=at(40))  # a late disconnect changes nothing
+    instances.leave(session, first, now=at(40))  # a late disconnect changes nothing
 
     assert rows(session) == [(at(1), at(5)), (at(7), at(30))]
     assert instance.ended_at == at(30)
@@ -88,14 +88,14 @@ def test_lost_connections_close_at_the_last_heartbeat(
     instance = instances.start_instance(session, webinar, ids=Ids.seeded(1), now=at(0))
     lost = instances.join(session, instance, WALK_IN, now=at(1))
     alive = instances.join(session, instance, WALK_IN, now=at(1))
-    assert instances.heartbeat(session, lost.id, now=at(2))
-    assert instances.heartbeat(session, alive.id, now=at(10))
+    assert instances.heartbeat(session, lost, now=at(2))
+    assert instances.heartbeat(session, alive, now=at(10))
 
     closed = instances.close_lost_connections(session, now=at(10), timeout=timedelta(seconds=30))
 
     assert closed == 1
     assert rows(session) == [(at(1), at(2)), (at(1), None)]
-    assert not instances.heartbeat(session, lost.id, now=at(11))
+    assert not instances.heartbeat(session, lost, now=at(11))
     assert instances.count_present(session, instance) == 1
 
 

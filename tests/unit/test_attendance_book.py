@@ -32,7 +32,7 @@ def open_session(session: Session, account: AccountKeys) -> list[int]:
     webinar = make_webinar(session, account)
     instance = instances.start_instance(session, webinar, ids=Ids.seeded(3), now=NOW)
     people = [Participant(Role.ATTENDEE, f"P{n}", f"p{n}@x.io") for n in range(3)]
-    return [instances.join(session, instance, who, now=NOW).id for who in people]
+    return [instances.join(session, instance, who, now=NOW) for who in people]
 
 
 def attendance(session: Session) -> list[tuple[object, ...]]:

@@ -38,7 +38,7 @@ def test_tallies_start_from_the_database_and_count_each_fact_once(
     )
     poll = polls.create_poll(session, webinar, title, questions, now=NOW)
     polls.vote(session, poll, instance, ANN, {"Mood?": ["Good"]}, now=NOW)  # before a restart
-    joined = instances.join(session, instance, ANN, now=NOW).id
+    joined = instances.join(session, instance, ANN, now=NOW)
     session.flush()
     hub = LiveHub()
     counts = LiveCounts(hub, partial(runtime.run, writes=False), background=False)

@@ -1,4 +1,4 @@
-"""Hot reads (and the hot path's outbox insert) straight on the DBAPI cursor.
+"""Hot reads (and a few hot writes: the outbox insert, a vote's) straight on the DBAPI cursor.
 
 SQLAlchemy's execution machinery (execution context, result and row objects) cost ~40 µs a
 statement here, four times the SQLite query itself (bench/README.md). A `PlainQuery`
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Select
+from sqlalchemy import Connection, Delete, Insert, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
@@ -45,7 +45,7 @@ class _Compiled:
         )
 
 
-def _compile(statement: Select[Any] | Insert, dialect: Dialect) -> _Compiled:
+def _compile(statement: Select[Any] | Insert | Delete, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup if compiled.positional else list(compiled.binds)
     binds = tuple(
@@ -61,10 +61,10 @@ def _compile(statement: Select[Any] | Insert, dialect: Dialect) -> _Compiled:
 
 
 class PlainQuery:
-    """A SELECT (or an INSERT, with `execute`) run on the DBAPI cursor of a SQLAlchemy
+    """A SELECT (or an INSERT or DELETE, with `execute`) run on the DBAPI cursor of a SQLAlchemy
     connection (see the module)."""
 
-    def __init__(self, statement: Select[Any] | Insert) -> None:
+    def __init__(self, statement: Select[Any] | Insert | Delete) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
@@ -84,7 +84,7 @@ class PlainQuery:
         return self._run(connection, values, many=True)
 
     def execute(self, connection: Connection, values: Mapping[str, Any]) -> None:
-        """Run it for its effect (an INSERT); no rows are read."""
+        """Run it for its effect (an INSERT, a DELETE); no rows are read."""
         self._run(connection, values, many=None)
 
     def _run(

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from podium.codes import Role, WebinarStatus, WebinarType
@@ -41,6 +41,26 @@ class Participant:
     registrant_pk: int | None = None
     panelist_pk: int | None = None
     registrant_id: str | None = None  # the registrant's public id
+
+
+# Built once: every live page that connects asks it.
+_WEBINAR_AND_SESSION = (
+    select(Webinar, WebinarInstance)
+    .outerjoin(
+        WebinarInstance,
+        (WebinarInstance.webinar_seq == Webinar.seq) & WebinarInstance.ended_at.is_(None),
+    )
+    .where(Webinar.id == bindparam("webinar_id"), Webinar.deleted_at.is_(None))
+)
+
+
+def webinar_and_session(
+    session: Session, webinar_id: int
+) -> tuple[Webinar, WebinarInstance | None] | None:
+    """The live (not deleted) webinar `webinar_id` of any account and its running session
+    (`running_instance`), in one statement; None when there is no such webinar."""
+    found = session.execute(_WEBINAR_AND_SESSION, {"webinar_id": webinar_id}).first()
+    return None if found is None else (found[0], found[1])
 
 
 def running_instance(session: Session, webinar: Webinar) -> WebinarInstance | None:
@@ -105,23 +125,39 @@ def _participant(row: Row[Any] | Attendance, registrant_id: str | None) -> Parti
     return ParticipantFacts(role, row.name, row.email, registrant_id, row.id)
 
 
+ATTENDANCES = cast("Table", Attendance.__table__)
+_JOIN = (
+    insert(ATTENDANCES)
+    .values(
+        {
+            name: bindparam(name)
+            for name in ("instance_id", "registrant_pk", "panelist_pk", "name", "email")
+        }
+        | {"joined_at": bindparam("now"), "last_seen_at": bindparam("now")}
+    )
+    .returning(ATTENDANCES.c.id)
+)
+
+
 def join(
     session: Session, instance: WebinarInstance, participant: Participant, *, now: datetime
-) -> Attendance:
-    """A new attendance row: the participant's live connection just opened."""
-    row = Attendance(
-        instance_id=instance.id,
-        registrant_pk=participant.registrant_pk,
-        panelist_pk=participant.panelist_pk,
-        name=participant.name,
-        email=participant.email,
-        joined_at=now,
-        last_seen_at=now,
-    )
-    session.add(row)
-    session.flush()
+) -> int:
+    """A new attendance row (its id): the participant's live connection just opened. A
+    prebuilt INSERT … RETURNING, not an ORM flush: every attendee's page does this."""
+    values = {
+        "instance_id": instance.id,
+        "registrant_pk": participant.registrant_pk,
+        "panelist_pk": participant.panelist_pk,
+        "name": participant.name,
+        "email": participant.email,
+        "now": now,
+    }
+    row_id: int = session.connection().execute(_JOIN, values).scalar_one()
     webinar = session.get_one(Webinar, instance.webinar_seq)
-    facts = _participant(row, participant.registrant_id)
+    role = Role.PANELIST if participant.panelist_pk is not None else Role.ATTENDEE
+    facts = ParticipantFacts(
+        role, participant.name, participant.email, participant.registrant_id, row_id
+    )
     record(
         session,
         ParticipantJoined(
@@ -132,7 +168,7 @@ def join(
             at=now,
         ),
     )
-    return row
+    return row_id
 
 
 def heartbeat(session: Session, attendance_id: int, *, now: datetime) -> bool:

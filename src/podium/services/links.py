@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from podium.codes import RegistrantStatus, Role
@@ -26,16 +26,26 @@ class Admission:
     language: str = ""  # the language their pages speak (v1 code; "": their browser's)
 
 
-def admit(session: Session, webinar_id: str, token: str) -> Admission:
-    """Who a personal link belongs to, if it may open the webinar now."""
+# Built once: a personal link is opened by every attendee as a webinar starts.
+_REGISTRANT_BY_DIGEST = (
+    select(Registrant, Webinar)
+    .join(Webinar, Webinar.seq == Registrant.webinar_seq)
+    .where(Registrant.token_digest == bindparam("digest"))
+)
+_PANELIST_BY_DIGEST = (
+    select(Panelist, Webinar)
+    .join(Webinar, Webinar.seq == Panelist.webinar_seq)
+    .where(Panelist.token_digest == bindparam("digest"))
+)
+
+
+def admit(session: Session, webinar_id: str, token: str) -> tuple[Admission, Webinar]:
+    """Who a personal link belongs to, if it may open the webinar now, and that webinar
+    (live: not deleted)."""
     if not webinar_id.isdigit() or not token:
         raise LinkRefused("This link is not valid.")
-    digest = token_digest(token)
-    registrant = session.execute(
-        select(Registrant, Webinar)
-        .join(Webinar, Webinar.seq == Registrant.webinar_seq)
-        .where(Registrant.token_digest == digest)
-    ).first()
+    digest = {"digest": token_digest(token)}
+    registrant = session.execute(_REGISTRANT_BY_DIGEST, digest).first()
     if registrant is not None:
         person, webinar = registrant
         _check_webinar(webinar, webinar_id)
@@ -55,12 +65,8 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
             registrant_pk=person.id,
             registrant_id=person.registrant_id,
             language=person.language,
-        )
-    panelist = session.execute(
-        select(Panelist, Webinar)
-        .join(Webinar, Webinar.seq == Panelist.webinar_seq)
-        .where(Panelist.token_digest == digest)
-    ).first()
+        ), webinar
+    panelist = session.execute(_PANELIST_BY_DIGEST, digest).first()
     if panelist is None:
         raise LinkRefused("This link is not valid.")
     person_p, webinar = panelist
@@ -73,7 +79,7 @@ def admit(session: Session, webinar_id: str, token: str) -> Admission:
         Role.PANELIST,
         panelist_pk=person_p.id,
         language=webinar.language,
-    )
+    ), webinar
 
 
 def _check_webinar(webinar: Webinar, webinar_id: str) -> None:

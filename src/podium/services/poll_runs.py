@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from podium.db.models import Poll, PollAnswer, Webinar, WebinarInstance
@@ -68,15 +68,16 @@ def share_results(
     return poll
 
 
+_LAUNCHED = (
+    select(Poll)
+    .where(Poll.instance_id == bindparam("instance_id"), Poll.launched_at.is_not(None))
+    .order_by(Poll.launched_at, Poll.id)
+)
+
+
 def launched_polls(session: Session, instance: WebinarInstance) -> list[Poll]:
     """The polls launched in the session, in launch order."""
-    return list(
-        session.execute(
-            select(Poll)
-            .where(Poll.instance_id == instance.id, Poll.launched_at.is_not(None))
-            .order_by(Poll.launched_at, Poll.id)
-        ).scalars()
-    )
+    return list(session.execute(_LAUNCHED, {"instance_id": instance.id}).scalars())
 
 
 def own_answers(

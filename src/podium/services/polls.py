@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -137,23 +138,6 @@ def get_poll(session: Session, webinar: Webinar, poll_id: int) -> Poll:
     return poll
 
 
-def running_poll(
-    session: Session, webinar_id: int, poll_id: int
-) -> tuple[Webinar, WebinarInstance, Poll] | None:
-    """A webinar (not deleted), its running session and one of its polls, in one query (a
-    vote's hot path); None when any is missing (the caller then finds which)."""
-    found = session.execute(
-        select(Webinar, WebinarInstance, Poll)
-        .join(
-            WebinarInstance,
-            (WebinarInstance.webinar_seq == Webinar.seq) & WebinarInstance.ended_at.is_(None),
-        )
-        .join(Poll, (Poll.webinar_seq == Webinar.seq) & (Poll.id == poll_id))
-        .where(Webinar.id == webinar_id, Webinar.deleted_at.is_(None))
-    ).first()
-    return None if found is None else (found[0], found[1], found[2])
-
-
 def launch_poll(
     session: Session, webinar: Webinar, instance: WebinarInstance, poll_id: int, *, now: datetime
 ) -> Poll:
@@ -188,6 +172,27 @@ def poll_questions(poll: Poll) -> list[PollQuestion]:
     ]
 
 
+def chosen_answers(
+    questions: Sequence[PollQuestion], choices: dict[str, list[str]]
+) -> list[tuple[str, str]]:
+    """(question, its answers joined by ";" in the poll's order) for each question answered;
+    InvalidParameter for an answer the question does not offer, several to a single-choice
+    question, or nothing answered at all."""
+    chosen = []
+    for question in questions:
+        picked = choices.get(question.name, [])
+        if not picked:
+            continue
+        if any(answer not in question.answers for answer in picked) or (
+            question.type == SINGLE and len(picked) != 1
+        ):
+            raise InvalidParameter(name="answers", reason=f"Not a valid answer to {question.name}")
+        chosen.append((question.name, ";".join(a for a in question.answers if a in picked)))
+    if not chosen:
+        raise InvalidParameter(name="answers", reason="Answer at least one question.")
+    return chosen
+
+
 def vote(
     session: Session,
     poll: Poll,
@@ -201,29 +206,18 @@ def vote(
     A poll the host closed in this session takes no more."""
     if poll.closed_at is not None and poll.instance_id == instance.id:
         raise PollIsClosed
-    rows = []
-    for question in poll_questions(poll):
-        picked = choices.get(question.name, [])
-        if not picked:
-            continue
-        if any(answer not in question.answers for answer in picked) or (
-            question.type == SINGLE and len(picked) != 1
-        ):
-            raise InvalidParameter(name="answers", reason=f"Not a valid answer to {question.name}")
-        ordered = [answer for answer in question.answers if answer in picked]
-        rows.append(
-            PollAnswer(
-                poll_id=poll.id,
-                instance_id=instance.id,
-                name=participant.name,
-                email=participant.email,
-                question=question.name,
-                answer=";".join(ordered),
-                answered_at=now,
-            )
+    rows = [
+        PollAnswer(
+            poll_id=poll.id,
+            instance_id=instance.id,
+            name=participant.name,
+            email=participant.email,
+            question=question,
+            answer=answer,
+            answered_at=now,
         )
-    if not rows:
-        raise InvalidParameter(name="answers", reason="Answer at least one question.")
+        for question, answer in chosen_answers(poll_questions(poll), choices)
+    ]
     session.execute(
         delete(PollAnswer).where(
             PollAnswer.poll_id == poll.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -135,24 +135,29 @@ def star(
     return row
 
 
+# Built once: every live page that connects asks them.
+_MY_UPVOTES = (
+    select(QaUpvote.question_id)
+    .join(QaQuestion, QaQuestion.id == QaUpvote.question_id)
+    .where(
+        QaQuestion.instance_id == bindparam("instance_id"), QaUpvote.email_key == bindparam("key")
+    )
+)
+_SHOWN_QUESTIONS = (
+    select(QaQuestion)
+    .where(QaQuestion.instance_id == bindparam("instance_id"), QaQuestion.dismissed_at.is_(None))
+    .order_by(QaQuestion.id)
+)
+
+
 def visible_questions(
     session: Session, instance: WebinarInstance, participant: Participant
 ) -> list[QuestionView]:
     """The session's questions as `participant` sees them, oldest first."""
     is_staff = participant.role in STAFF
     key = participant.email.lower()
-    upvoted = set(
-        session.execute(
-            select(QaUpvote.question_id)
-            .join(QaQuestion, QaQuestion.id == QaUpvote.question_id)
-            .where(QaQuestion.instance_id == instance.id, QaUpvote.email_key == key)
-        ).scalars()
-    )
-    rows = session.execute(
-        select(QaQuestion)
-        .where(QaQuestion.instance_id == instance.id, QaQuestion.dismissed_at.is_(None))
-        .order_by(QaQuestion.id)
-    ).scalars()
+    upvoted = set(session.execute(_MY_UPVOTES, {"instance_id": instance.id, "key": key}).scalars())
+    rows = session.execute(_SHOWN_QUESTIONS, {"instance_id": instance.id}).scalars()
     views = []
     for row in rows:
         mine = _same(row.email, participant.email)

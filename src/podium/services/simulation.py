@@ -187,7 +187,7 @@ class Simulation:
             person.segments = self._segments(start, end)
             for joined, left in person.segments:
                 row = instances.join(self.session, instance, person.participant, now=joined)
-                instances.leave(self.session, row.id, now=left)
+                instances.leave(self.session, row, now=left)
         answers = self._answer_polls(instance, present)
         questions = self._ask(instance, present, end)
         webinars.end_webinar(self.session, self.webinar, now=end)

@@ -35,7 +35,7 @@ from podium.errors import (
     WebinarNotRunning,
     ZoomError,
 )
-from podium.services import green_room, instances, lookup, polls, webinars
+from podium.services import ballots, green_room, instances, lookup, polls, webinars
 from podium.services.instances import Participant
 from podium.services.tokens import read_pass, sign_pass
 from podium.web.attendance_book import AttendanceBook
@@ -188,11 +188,18 @@ class Live:
 
     # -- the event stream --------------------------------------------------------------------
 
+    def _webinar_and_session(
+        self, session: Session, granted: Pass
+    ) -> tuple[Webinar, WebinarInstance | None]:
+        found = instances.webinar_and_session(session, granted.webinar_id)
+        if found is None:
+            raise LiveWebinarMissing
+        return found
+
     def _enter(self, session: Session, granted: Pass) -> Presence:
         """The participant's page connected: the state it starts from; attendance when the
         webinar is live (not the host's); a green-room visit for the host and panelists."""
-        webinar = self.webinar(session, granted.webinar_id)
-        instance = instances.running_instance(session, webinar)
+        webinar, instance = self._webinar_and_session(session, granted)
         who = granted.participant
         visit = None
         if who.role in STAFF:
@@ -206,11 +213,10 @@ class Live:
         """An attendance row while the webinar is live (the host's page has none)."""
         if instance is None or who.role == Role.HOST:
             return None
-        return instances.join(session, instance, who, now=self.now()).id
+        return instances.join(session, instance, who, now=self.now())
 
     def _went_live(self, session: Session, granted: Pass) -> int | None:
-        webinar = self.webinar(session, granted.webinar_id)
-        instance = instances.running_instance(session, webinar)
+        _webinar, instance = self._webinar_and_session(session, granted)
         return self._attend(session, instance, granted.participant)
 
     async def events(self, request: Request) -> Response:
@@ -355,21 +361,25 @@ def launch_poll(
 
 def vote(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:
     poll_id = data.get("poll_id")
-    found = None
+    running = None
     if isinstance(poll_id, int) and not isinstance(poll_id, bool):
-        found = polls.running_poll(session, granted.webinar_id, poll_id)
-    if found is None:  # the refusals, in their order: the webinar, its session, the poll
+        running = ballots.running_poll(session, granted.webinar_id, poll_id)
+    raw = data.get("answers")
+    if running is None:  # the refusals, in their order: the webinar, its session, the poll
         webinar, instance = live.running(session, granted)
         poll = polls.get_poll(session, webinar, whole_number(poll_id))
-    else:
-        _webinar, instance, poll = found
-    raw = data.get("answers")
+        polls.vote(session, poll, instance, granted.participant, _choices(raw), now=live.now())
+        return {"voted": poll.id}
+    ballots.vote(session, running, granted.participant, _choices(raw), now=live.now())
+    return {"voted": running.poll_id}
+
+
+def _choices(raw: object) -> dict[str, list[str]]:
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(a, str) for a in v) for v in raw.values()
     ):
         raise LiveBodyInvalid(reason="answers must map each question to a list of answers.")
-    polls.vote(session, poll, instance, granted.participant, raw, now=live.now())
-    return {"voted": poll.id}
+    return raw
 
 
 def ask(live: Live, session: Session, granted: Pass, data: dict[str, Any]) -> dict[str, Any]:

@@ -157,6 +157,22 @@ class Channel:
     floor: int
     recent: deque[Frame]
     subscribers: set[Subscriber] = field(default_factory=set)
+    # The same by role: a frame for the host alone (one per join) does not look at 10,000 pages.
+    by_role: dict[str, set[Subscriber]] = field(default_factory=dict)
+
+    def add(self, subscriber: Subscriber) -> None:
+        self.subscribers.add(subscriber)
+        self.by_role.setdefault(subscriber.role, set()).add(subscriber)
+
+    def discard(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+        self.by_role.get(subscriber.role, set()).discard(subscriber)
+
+    def reached(self, frame: Frame) -> list[Subscriber]:
+        """The subscribers `frame` reaches."""
+        if frame.to:  # rare (a private answer): its roles and its one reader
+            return [subscriber for subscriber in self.subscribers if frame.reaches(subscriber)]
+        return [s for role in dict.fromkeys(frame.roles) for s in self.by_role.get(role, ())]
 
 
 class LiveHub:
@@ -197,13 +213,13 @@ class LiveHub:
 
     def subscribe(self, webinar_id: int, role: str, email: str = "") -> Subscriber:
         subscriber = Subscriber(role, email.lower())
-        self._channel(webinar_id).subscribers.add(subscriber)
+        self._channel(webinar_id).add(subscriber)
         return subscriber
 
     def unsubscribe(self, webinar_id: int, subscriber: Subscriber) -> None:
         channel = self._channels.get(webinar_id)
         if channel is not None:
-            channel.subscribers.discard(subscriber)
+            channel.discard(subscriber)
 
     def cursor(self) -> str:
         """The id of "now": a page that has seen everything up to here resumes from it."""
@@ -280,12 +296,11 @@ class LiveHub:
             channel.floor = channel.recent[0].seq
         channel.recent.append(frame)
         slow = []
-        for subscriber in channel.subscribers:
-            if frame.reaches(subscriber):
-                try:
-                    subscriber.queue.put_nowait(frame)
-                except asyncio.QueueFull:
-                    slow.append(subscriber)
+        for subscriber in channel.reached(frame):
+            try:
+                subscriber.queue.put_nowait(frame)
+            except asyncio.QueueFull:
+                slow.append(subscriber)
         for subscriber in slow:
             self.drop(webinar_id, subscriber)
 

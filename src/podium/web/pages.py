@@ -44,12 +44,20 @@ class Pages:
         """`name` in the reader's language: `language` (a registrant's own), else their
         browser's."""
         locale = self.locale(request, language)
+        return self.answer(self.html(name, context, locale), locale, status, headers)
+
+    def html(self, name: str, context: dict[str, Any], locale: str) -> str:
+        """The page `name` in `locale`, as text."""
         shared = {
             "html_lang": i18n.html_lang(locale),
             "locale": locale,
             "js_strings": js_strings(locale),
         }
-        html = i18n.environment(locale).get_template(name).render({**context, **shared})
+        return i18n.environment(locale).get_template(name).render({**context, **shared})
+
+    def answer(
+        self, html: str, locale: str, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
         answer_headers = {"Content-Language": i18n.html_lang(locale), **(headers or {})}
         return HTMLResponse(html, status, headers=answer_headers)
 

@@ -3,6 +3,8 @@ host goes live from its green room), the public join link, personal links."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from podium.api.webinar_params import valid_email
-from podium.codes import ApprovalType, Role
+from podium.codes import ApprovalType, Role, WebinarType
 from podium.db.models import Webinar
 from podium.errors import LinkRefused, WebinarNotFound, ZoomError
 from podium.services import lookup, polls
@@ -27,6 +29,7 @@ from podium.web.live import issue_pass
 from podium.web.pages import Pages
 from podium.web.public import i18n
 from podium.web.public.zones import zone_label
+from podium.web.room_page import FilledPages
 
 ROOM_HOURS = 12
 
@@ -37,6 +40,7 @@ class Rooms:
     def __init__(self, pages: Pages) -> None:
         self.pages = pages
         self.runtime = pages.runtime
+        self.room_pages = FilledPages(("pass", "name"))
 
     def routes(self) -> list[Route]:
         return [
@@ -69,10 +73,21 @@ class Rooms:
     def room(
         self, request: Request, webinar: Webinar, participant: Participant, language: str = ""
     ) -> Response:
+        """The room's page: the same for everyone of a role but for the pass and the name
+        (web/room_page.py renders it once per webinar, role, schedule and language)."""
         token = issue_pass(self.runtime, webinar.id, participant, ROOM_HOURS)
-        context = {"webinar": webinar, "participant": participant, "pass": token}
-        context |= self.when(request, webinar, language)
-        return self.pages.render(request, "room.html", context, headers=PRIVATE, language=language)
+        locale = self.pages.locale(request, language)
+        schedule = self.when(request, webinar, language)
+        # What room.html shows: change this key with the template.
+        key = (webinar.id, webinar.topic, participant.role, *schedule.values(), locale)
+
+        def render(fills: Mapping[str, str]) -> str:
+            person = replace(participant, name=fills["name"])
+            context = {"webinar": webinar, "participant": person, "pass": fills["pass"]}
+            return self.pages.html("room.html", context | schedule, locale)
+
+        html = self.room_pages.text(key, render, {"pass": token, "name": participant.name})
+        return self.pages.answer(html, locale, headers=PRIVATE)
 
     # -- the host ----------------------------------------------------------------------------
 
@@ -190,10 +205,9 @@ class Rooms:
         token = request.query_params.get("tk", "")
 
         def enter(session: Session) -> tuple[Webinar, Participant, str]:
-            admission = admit(session, webinar_id, token)
-            webinar = self._webinar(session, webinar_id)
-            if webinar is None:  # pragma: no cover - admit() already checked it
-                raise LinkRefused("This link is not valid.")
+            admission, webinar = admit(session, webinar_id, token)
+            if webinar.type == WebinarType.RECURRING_FIXED_TIME:
+                webinar.occurrences  # noqa: B018 - the page reads its schedule (`when`)
             check_entry(webinar, admission.email)
             return (
                 webinar,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -95,6 +95,7 @@ class When:
     zone: str
 
 
+@lru_cache(maxsize=512)  # a room's page asks it for every attendee who opens their link
 def when(start: datetime, minutes: int, zone: str, locale: str) -> When:
     from babel.dates import format_date, format_time
 

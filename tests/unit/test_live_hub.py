@@ -4,8 +4,10 @@ when that can no longer be given exactly."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from podium.codes import EVERYONE, STAFF, Role
-from podium.web.live_hub import BACKLOG, CLOSE, REPLAY, Frame, LiveHub, Subscriber
+from podium.web.live_hub import BACKLOG, CLOSE, ORGANISER, REPLAY, Frame, LiveHub, Subscriber
 
 
 def drain(subscriber: Subscriber) -> list[Frame]:
@@ -113,3 +115,22 @@ def test_a_page_too_slow_is_dropped_and_resumes_from_the_ring() -> None:
         '{"poll_id": 1}\n\n',
     ]
     assert len(resumed) == BACKLOG + 2
+
+
+def test_the_dashboards_view_hears_what_the_host_hears_and_the_names_alone() -> None:
+    hub = LiveHub()
+    view, console, attendee = (hub.subscribe(1, role) for role in (ORGANISER, "host", "attendee"))
+
+    hub.deliver(1, "presence", {"present": 3}, ("host",))
+    hub.deliver(1, "joined", {"people": []}, (ORGANISER,))
+    hub.deliver(1, "question", {"question_id": 1}, ("host", "panelist", "attendee"))
+
+    def heard(subscriber: Any) -> list[str]:
+        events = []
+        while not subscriber.queue.empty():
+            events.append(subscriber.queue.get_nowait().event)
+        return events
+
+    assert heard(view) == ["presence", "joined", "question"]
+    assert heard(console) == ["presence", "question"]
+    assert heard(attendee) == ["question"]

@@ -172,7 +172,10 @@ class Channel:
         """The subscribers `frame` reaches."""
         if frame.to:  # rare (a private answer): its roles and its one reader
             return [subscriber for subscriber in self.subscribers if frame.reaches(subscriber)]
-        return [s for role in dict.fromkeys(frame.roles) for s in self.by_role.get(role, ())]
+        roles = dict.fromkeys(frame.roles)
+        if Role.HOST in roles:  # the dashboard's view hears what the host's console hears
+            roles[ORGANISER] = None
+        return [s for role in roles for s in self.by_role.get(role, ())]
 
 
 class LiveHub:

@@ -106,17 +106,21 @@ wheels: $(VENV)/dev-installed $(RUN_LOCK)
 test-container: $(VENV)/dev-installed container-tools
 	PODIUM_TEST_CONTAINER=1 $(BIN)/pytest -q -p no:cacheprovider --timeout=900 tests/container
 
-# Benchmarks (bounded: about 2 minutes); figures and their reading go to bench/README.md.
+# Benchmarks (bounded: about 4 minutes: the HTTP figures, a live session of 200, the reports,
+# exports and the registrants page); figures and their reading go to bench/README.md.
 # BENCH_POSTGRES: the PostgreSQL server of the --workers comparison (a database of its own).
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 bench: $(VENV)/dev-installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py --workers-url $(BENCH_POSTGRES) $(BENCH_ARGS)
+	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/dashboard.py
 
-# The webhook targets (issue 17): burst delivery, throughput with a subscription, a dead endpoint.
+# The dashboard's registrants page alone (issue 18; `make bench` runs it too).
 bench-dashboard: $(VENV)/dev-installed
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
 
+# The webhook targets (issue 17): burst delivery, throughput with a subscription, a dead endpoint.
 bench-webhooks: $(VENV)/dev-installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/webhooks.py $(BENCH_ARGS)

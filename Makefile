@@ -80,11 +80,16 @@ ifeq ($(SYSTEMD_ANALYZE),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
 endif
 
-# The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
+# The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL), on
+# two pytest-xdist workers: a test file stays on one worker (loadfile: module fixtures, such as a
+# module's server, are made once), tests marked xdist_group("name") share one. coverage measures
+# the workers (execnet starts them as subprocesses: `patch = ["subprocess"]`) and combines them.
+# PYTEST_WORKERS="-p no:xdist" runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadgroup
 test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed \
 		.venv-zoomus2/installed chromium nginx
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage run -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 

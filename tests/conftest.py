@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -32,6 +34,28 @@ from tests.mail_sink import mail_sink  # noqa: F401 - a fixture for every test f
 # The container test (tests/container: debootstrap, buildah) runs in `make test-container`
 # (.ci/run), not in `make test`.
 collect_ignore = [] if os.environ.get("PODIUM_TEST_CONTAINER") else ["container"]
+
+# A busy machine (two xdist workers, other jobs) must not fail a test: no per-example time
+# bound and no "too slow" health check, for every property test (their own @settings add to it).
+hypothesis_settings.register_profile(
+    "podium", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("podium")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (loadgroup)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (make test-again), a test file whose tests share a module- or
+    class-scoped fixture (a server, a built wheel) runs on one worker, so the fixture is made
+    once; other tests spread over the workers one by one. A test's own xdist_group mark wins."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
 
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 PUBLIC_URL = "https://podium.test"

@@ -196,7 +196,7 @@ def two_servers(server_database_url: str) -> Iterator[list[str]]:
         )
         processes.append(process)
         assert process.stdout is not None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: a busy machine starts it slowly
         while time.monotonic() < deadline:  # poll the output with a deadline
             line = process.stdout.readline()
             found = re.match(r"Podium is listening on (\S+) ", line)

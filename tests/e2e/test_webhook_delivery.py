@@ -65,7 +65,7 @@ def call(hub: PodiumServer, account: TestAccount, action: str, **params: Any) ->
     return answer
 
 
-def eventually(check: Callable[[], Any], timeout: float = 15) -> Any:
+def eventually(check: Callable[[], Any], timeout: float = 60) -> Any:
     """`check()` once it is truthy, polled until `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

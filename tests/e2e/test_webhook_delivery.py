@@ -338,7 +338,8 @@ def test_an_endpoint_that_never_answers_holds_up_no_other(
                 last_name=str(n),
             )
 
-        eventually(lambda: len(sink.deliveries("webinar.registration_created")) == 20, timeout=10)
+        # behind the dead one (3 s a call) they would take a minute; well within, they did not wait
+        eventually(lambda: len(sink.deliveries("webinar.registration_created")) == 20, timeout=30)
         assert dead.deliveries() == []
         dead.resume()
         eventually(lambda: len(dead.deliveries()) >= 1)

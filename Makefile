@@ -81,11 +81,12 @@ ifeq ($(SYSTEMD_ANALYZE),)
 endif
 
 # The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL), on
-# two pytest-xdist workers: a test file stays on one worker (loadfile: module fixtures, such as a
-# module's server, are made once), tests marked xdist_group("name") share one. coverage measures
-# the workers (execnet starts them as subprocesses: `patch = ["subprocess"]`) and combines them.
+# two pytest-xdist workers. --dist loadfile: a test file runs on one worker, so its module
+# fixtures (a server, a built wheel) are made once. (Not loadgroup: pytest-xdist 3.8 marks a
+# group by rewriting item._nodeid, which pytest 9.2 no longer reads.) coverage measures the
+# workers (execnet starts them as subprocesses: `patch = ["subprocess"]`) and combines them.
 # PYTEST_WORKERS="-p no:xdist" runs it in one process.
-PYTEST_WORKERS ?= -n 2 --dist loadgroup
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed \
 		.venv-zoomus2/installed chromium nginx
 	rm -f .coverage .coverage.*

@@ -43,20 +43,6 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("podium")
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (loadgroup)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `--dist loadgroup` (make test-again), a test file whose tests share a module- or
-    class-scoped fixture (a server, a built wheel) runs on one worker, so the fixture is made
-    once; other tests spread over the workers one by one. A test's own xdist_group mark wins."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        info = getattr(item, "_fixtureinfo", None)
-        definitions = info.name2fixturedefs.values() if info is not None else ()
-        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-
-
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 PUBLIC_URL = "https://podium.test"
 pytest_plugins = ["pytester"]

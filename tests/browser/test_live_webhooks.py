@@ -41,14 +41,16 @@ def test_the_live_pages_send_webhooks(
         ).json()
         host = browser.new_context().new_page()
         host.goto(webinar["start_url"])
+        host.get_by_role("button", name="Go live", exact=True).click()  # the green room first
         expect(host.get_by_test_id("status")).to_have_text("Live")
         attendee = browser.new_context().new_page()
         attendee.goto(zoe["join_url"])
         expect(host.get_by_test_id("present")).to_have_text("1")
         attendee.get_by_role("button", name="Leave").click()
         expect(host.get_by_test_id("present")).to_have_text("0")
-        host.get_by_role("button", name="End webinar").click()
-        expect(host.get_by_test_id("status")).to_have_text("This webinar has ended.")
+        host.get_by_role("button", name="End webinar", exact=True).click()
+        host.get_by_role("dialog").get_by_role("button", name="End webinar", exact=True).click()
+        expect(host.get_by_role("heading", name="This webinar has ended")).to_be_visible()
 
         received = sink.wait_for(count=4)
 

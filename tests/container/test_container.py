@@ -241,7 +241,10 @@ def test_podium_serves_from_the_image(image: tuple[Buildah, str]) -> None:
             server.stdout.close()
 
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "migrations": "ok", "webhooks": "ok"},
+    }
     assert created.status_code == 200
     assert created.json()["topic"] == "Boxed"
     assert [w["topic"] for w in listed["webinars"]] == ["Boxed"]

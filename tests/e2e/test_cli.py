@@ -96,7 +96,7 @@ def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, st
     )
     assert process.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # poll the output with a deadline
         line = process.stdout.readline()
         lines.append(line)

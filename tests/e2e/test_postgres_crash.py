@@ -42,7 +42,7 @@ def serve(option: list[str]) -> tuple[subprocess.Popen[str], str]:
     )
     assert server.stdout is not None
     line = ""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while "listening on" not in line and time.monotonic() < deadline:  # poll with a deadline
         line = server.stdout.readline()
     return server, line.split("listening on ")[1].split()[0]

@@ -195,7 +195,7 @@ def two_servers(server_database_url: str) -> Iterator[list[str]]:
     finally:
         for process in processes:
             process.terminate()
-            process.wait(timeout=20)
+            process.wait(timeout=60)
             if process.stdout is not None:
                 process.stdout.close()
 

@@ -105,7 +105,7 @@ def test_acknowledged_registrations_survive_sigkill(database_url: str) -> None:
             thread.start()
         grown(acked, len(acked) + chance.randint(10, 150))  # the random moment
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
@@ -115,7 +115,7 @@ def test_acknowledged_registrations_survive_sigkill(database_url: str) -> None:
         restarts.append(took)
 
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=10)
+    process.wait(timeout=60)
     assert process.stdout is not None
     process.stdout.close()
     stored = stored_registrants(database_url)

@@ -30,7 +30,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
         yield process.pid, url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.stdout is not None
         process.stdout.close()
 

@@ -80,11 +80,21 @@ ifeq ($(SYSTEMD_ANALYZE),)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
 endif
 
-# The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL).
+# The suite alone (CI runs it a second time with PODIUM_TEST_DATABASE_URL on PostgreSQL), on
+# two pytest-xdist workers. --dist loadfile: a test file runs on one worker, so its module
+# fixtures (a server, a built wheel) are made once. (Not loadgroup: pytest-xdist 3.8 marks a
+# group by rewriting item._nodeid, which pytest 9.2 no longer reads.) coverage measures the
+# workers (execnet starts them as subprocesses: `patch = ["subprocess"]`) and combines them.
+# PYTEST_WORKERS="-p no:xdist" runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
+# The schemathesis tests give every API operation the same node id: pytest-xdist would run one
+# operation of each and drop the rest silently, so they run afterwards in one process.
+SCHEMA_TESTS := tests/fuzz/test_openapi.py tests/fuzz/test_v2_openapi.py
 test-again: $(VENV)/dev-installed tests/node/node_modules/.installed .venv-zoomus1/installed \
 		.venv-zoomus2/installed chromium nginx
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
+	$(BIN)/coverage run -m pytest $(PYTEST_WORKERS) $(addprefix --ignore=,$(SCHEMA_TESTS)) $(PYTEST_ARGS)
+	$(BIN)/coverage run -m pytest -p no:xdist $(PYTEST_ARGS) $(SCHEMA_TESTS)
 	$(BIN)/coverage combine --quiet
 	$(BIN)/coverage report
 

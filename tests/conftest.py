@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
@@ -32,6 +34,14 @@ from tests.mail_sink import mail_sink  # noqa: F401 - a fixture for every test f
 # The container test (tests/container: debootstrap, buildah) runs in `make test-container`
 # (.ci/run), not in `make test`.
 collect_ignore = [] if os.environ.get("PODIUM_TEST_CONTAINER") else ["container"]
+
+# A busy machine (two xdist workers, other jobs) must not fail a test: no per-example time
+# bound and no "too slow" health check, for every property test (their own @settings add to it).
+hypothesis_settings.register_profile(
+    "podium", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("podium")
+
 
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 PUBLIC_URL = "https://podium.test"
@@ -172,7 +182,7 @@ def two_servers(server_database_url: str) -> Iterator[list[str]]:
         )
         processes.append(process)
         assert process.stdout is not None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: a busy machine starts it slowly
         while time.monotonic() < deadline:  # poll the output with a deadline
             line = process.stdout.readline()
             found = re.match(r"Podium is listening on (\S+) ", line)
@@ -185,7 +195,7 @@ def two_servers(server_database_url: str) -> Iterator[list[str]]:
     finally:
         for process in processes:
             process.terminate()
-            process.wait(timeout=20)
+            process.wait(timeout=60)
             if process.stdout is not None:
                 process.stdout.close()
 

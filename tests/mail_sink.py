@@ -60,7 +60,7 @@ class MailSink:
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}?timeout=5"
+        return f"smtp://127.0.0.1:{self.port}?timeout=30"
 
     @property
     def received(self) -> list[Received]:
@@ -68,7 +68,9 @@ class MailSink:
             return list(self.handler.received)
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=60
+        )
         self.controller.start()
 
     def stop(self) -> None:

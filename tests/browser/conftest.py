@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from podium.testing import PodiumServer, TestAccount
 
@@ -32,6 +39,10 @@ WIDTHS = (1280, 390)
 AXE = Path(__file__).resolve().parents[1] / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
 Visit = Callable[..., Page]
+# Generous waits for a busy machine (two xdist workers and more): `expect` polls up to 60 s
+# (Playwright's default is 5 s), and pages made here wait up to 60 s for an action or a load.
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +58,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -67,6 +79,7 @@ def visit(browser: Browser) -> Iterator[Visit]:
     def open_page(url: str, width: int = 1280, **options: Any) -> Page:
         options.setdefault("locale", "en-US")
         context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         page = context.new_page()
         page.on("console", watch)

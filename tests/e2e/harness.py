@@ -41,7 +41,7 @@ def start(
     )
     assert process.stdout is not None
     url = ""
-    deadline = began + 30
+    deadline = began + 120  # generous: a busy machine starts it slowly
     while not url and time.monotonic() < deadline:  # poll the output with a deadline
         found = re.search(r"listening on (\S+) ", process.stdout.readline())
         url = found.group(1) if found else ""
@@ -94,7 +94,7 @@ def account(option: list[str]) -> dict[str, str]:
     return keys
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+def wait_until(condition: Callable[[], bool], seconds: float = 120) -> None:
     """Poll with a deadline."""
     deadline = time.monotonic() + seconds
     while not condition():

@@ -96,7 +96,7 @@ def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, st
     )
     assert process.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # poll the output with a deadline
         line = process.stdout.readline()
         lines.append(line)
@@ -108,8 +108,13 @@ def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, st
         yield url[0], found
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
-        process.wait(timeout=10)
-        process.stdout.close()
+        try:
+            process.wait(timeout=60)  # a hang bound, generous for a busy machine
+        finally:
+            if process.poll() is None:  # no server left behind for the next tests
+                process.kill()
+                process.wait()
+            process.stdout.close()
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_a_full_disk_is_a_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -
         },
     ).json()["id"]
     process.terminate()
-    process.wait(timeout=10)
+    process.wait(timeout=60)
     assert process.stdout is not None
     process.stdout.close()
     limit_kib = max(database.stat().st_size // 1024, 64) + 96  # room for a few hundred rows
@@ -72,7 +72,7 @@ def test_a_full_disk_is_a_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -
             data={**credentials, "host_id": keys["host_id"], "id": webinar_id},
         )
     process.terminate()
-    process.wait(timeout=10)
+    process.wait(timeout=60)
     assert process.stdout is not None
     log = process.stdout.read()
     process.stdout.close()
@@ -93,7 +93,7 @@ def test_a_full_disk_is_a_503_and_nothing_acknowledged_is_lost(tmp_path: Path) -
         },
     ).json()
     process.terminate()
-    process.wait(timeout=10)
+    process.wait(timeout=60)
     assert process.stdout is not None
     process.stdout.close()
     with sqlite3.connect(database) as connection:

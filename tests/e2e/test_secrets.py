@@ -89,7 +89,7 @@ def test_no_secret_or_token_is_stored_or_logged(tmp_path: Path, mail_sink: MailS
         wait_until(lambda: len(mail_sink.received) >= 4)  # pending, approved, panelist, again
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
         log = server.stdout.read()
         server.stdout.close()
 

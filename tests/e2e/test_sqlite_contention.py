@@ -66,7 +66,7 @@ def test_sixteen_writers_across_two_processes(tmp_path: Path) -> None:
     finally:
         for process, _url, _took in servers:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=60)
             assert process.stdout is not None
             process.stdout.close()
 

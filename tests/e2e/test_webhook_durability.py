@@ -143,7 +143,7 @@ def test_a_sigkill_mid_burst_loses_no_event(database_url: str, sink: WebhookSink
         grown(before.acked, 150)
         [worker] = delivery_processes(database_url)
         process.send_signal(signal.SIGKILL)  # mid-burst: deliveries in flight and claimed
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         if process.stdout is not None:
             process.stdout.close()
         wait_until(lambda: worker not in delivery_processes(database_url))  # its pipe closed

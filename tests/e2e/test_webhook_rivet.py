@@ -66,7 +66,7 @@ class Rivet:
     def close(self) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
-        self.process.wait(timeout=20)
+        self.process.wait(timeout=60)
         if self.process.stdout is not None:
             self.process.stdout.close()
 
@@ -164,7 +164,7 @@ def test_rivet_refuses_a_mis_signed_delivery(hub: PodiumServer, rivet: Rivet) ->
         ).scalars()
         return [(r.status, r.last_status, r.last_error) for r in rows if r.status == "failed"]
 
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not (found := hub.runtime.run(failed, writes=False)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert found == [

@@ -89,7 +89,7 @@ class Output:
         assert self._reader is not None
         self._reader.join(timeout=30)
 
-    def wait_for(self, done: Callable[[list[str]], bool], seconds: float = 60) -> list[str]:
+    def wait_for(self, done: Callable[[list[str]], bool], seconds: float = 120) -> list[str]:
         deadline = time.monotonic() + seconds
         while not done(self.lines):
             left = deadline - time.monotonic()
@@ -195,7 +195,7 @@ def test_a_killed_worker_is_replaced_and_a_stop_ends_them_all(
     os.kill(first, signal.SIGKILL)
     output.wait_for(lambda seen: len(worker_pids(seen)) == 3)
     replacement = worker_pids(output.lines)[2]
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while len(tcp_sockets(port, "0A")) < 2:  # poll with a deadline until it listens
         assert time.monotonic() < deadline, "the replacement never listened"
         time.sleep(0.05)

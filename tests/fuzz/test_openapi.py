@@ -5,7 +5,6 @@ that expect HTTP 4xx for invalid input are left out: v1 answers errors with HTTP
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -60,8 +59,6 @@ def test_every_operation(case: Any) -> None:
         case.body["api_key"] = ACCOUNT.api_key
         case.body["api_secret"] = ACCOUNT.api_secret
     headers = {"Authorization": f"Bearer {TOKEN}"} if on_management_api else None
-    began = time.monotonic()
     case.call_and_validate(
         headers=headers, excluded_checks=V1_STATUS_CHECKS, additional_checks=[v1_envelope]
     )
-    assert time.monotonic() - began < 1

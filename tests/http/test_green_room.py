@@ -156,7 +156,7 @@ def test_the_green_room_lists_the_host_and_panelists_waiting(
     ]
     assert lost == 2
     assert green_room.waiting(session, webinar.seq) == []
-    deadline = time.monotonic() + 5  # on PostgreSQL the messages make a NOTIFY round trip
+    deadline = time.monotonic() + 60  # on PostgreSQL the messages make a NOTIFY round trip
     while staff.queue.qsize() < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     frames = [staff.queue.get_nowait() for _ in range(staff.queue.qsize())]

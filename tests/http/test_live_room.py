@@ -37,7 +37,7 @@ POLL = {
 def heard(subscriber: Subscriber, count: int) -> list[tuple[str, Any]]:
     """The page's messages, once `count` have come (on PostgreSQL they make a NOTIFY round
     trip), and any more that came with them."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60
     while subscriber.queue.qsize() < count and time.monotonic() < deadline:
         time.sleep(0.01)
     frames = [subscriber.queue.get_nowait() for _ in range(subscriber.queue.qsize())]

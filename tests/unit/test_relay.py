@@ -49,8 +49,8 @@ def test_pieces_of_a_sender_that_died_are_dropped() -> None:
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the relay runs on PostgreSQL only")
-def test_a_50_kb_poll_reaches_the_pages_of_another_process() -> None:
-    url = os.environ["PODIUM_TEST_DATABASE_URL"]
+def test_a_50_kb_poll_reaches_the_pages_of_another_process(database_url: str) -> None:
+    url = database_url  # this run's own database: NOTIFY channels are per database
     sender, receiver = LiveHub(), LiveHub()
 
     def shown(frame: Frame) -> tuple[str, object]:

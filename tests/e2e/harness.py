@@ -26,7 +26,9 @@ def start(
     database: Path | str, *, file_size_kib: int | None = None
 ) -> tuple[subprocess.Popen[str], str, float]:
     """A `podium serve` on a free port (under `ulimit -f` when `file_size_kib` is given);
-    its URL and how long it took to answer /healthz."""
+    its URL and how long it took to answer /healthz. It logs warnings and errors only: its
+    output goes to a pipe the caller reads at the end, which access lines would fill (64 KB),
+    and a server blocked on a full pipe answers nothing more."""
     began = time.monotonic()
     url = database if isinstance(database, str) else f"sqlite:///{database}"
     command = [*PODIUM, "serve", "--port", "0", "--database-url", url]
@@ -37,7 +39,7 @@ def start(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PODIUM_LOG_LEVEL": "warning"},
     )
     assert process.stdout is not None
     url = ""

@@ -156,12 +156,17 @@ def serve(demo: bool, **options: Any) -> None:
     if workers > 1:  # said once every worker listens
         serve_workers(settings, listener, workers, announce=lambda: show(settings, listening))
         return
-    show(settings, listening)
-    if settings.sandbox:
-        show(settings, f"Sandbox: management API at {settings.public_url}/podium/api")
+
+    def started() -> None:
+        """Said once the server accepts connections and a SIGINT or SIGTERM stops it cleanly
+        (said earlier, a stop sent at once could land before uvicorn's signal handlers)."""
+        show(settings, listening)
+        if settings.sandbox:
+            show(settings, f"Sandbox: management API at {settings.public_url}/podium/api")
+
     # SIGHUP replaces workers; one process has none to replace, and must not die of it.
     signal.signal(signal.SIGHUP, lambda *_: log.warning("SIGHUP ignored: no --workers"))
-    run_server(settings, listener)
+    run_server(settings, listener, on_started=started)
 
 
 def _show_demo(settings: Settings) -> None:

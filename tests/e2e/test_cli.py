@@ -85,7 +85,9 @@ def test_db_upgrade(workdir: Path) -> None:
 
 
 @contextmanager
-def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, str]]]:
+def demo_printing(workdir: Path, *extra: str) -> Iterator[tuple[str, str]]:
+    """`podium serve --demo`: its URL and everything it printed until it listened; stopped
+    with Ctrl-C after, and killed if it does not stop (no server left for the next tests)."""
     process = subprocess.Popen(
         [*PODIUM, "serve", "--port", "0", "--demo", *extra],
         cwd=workdir,
@@ -96,25 +98,31 @@ def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, st
     )
     assert process.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 120  # generous: a busy machine starts it slowly
     while time.monotonic() < deadline:  # poll the output with a deadline
         line = process.stdout.readline()
         lines.append(line)
         if line.startswith("Podium is listening on "):
             break
-    found = dict(re.findall(r"^  (api_key|api_secret|host_id): (\S+)$", "".join(lines), re.M))
     url = re.findall(r"listening on (\S+) ", lines[-1])
     try:
-        yield url[0], found
+        yield url[0], "".join(lines)
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
         try:
             process.wait(timeout=60)  # a hang bound, generous for a busy machine
         finally:
-            if process.poll() is None:  # no server left behind for the next tests
+            if process.poll() is None:
                 process.kill()
                 process.wait()
             process.stdout.close()
+
+
+@contextmanager
+def serving_demo(workdir: Path, *extra: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`podium serve --demo`: its URL and the demo account's keys it printed."""
+    with demo_printing(workdir, *extra) as (url, printed):
+        yield url, dict(re.findall(r"^  (api_key|api_secret|host_id): (\S+)$", printed, re.M))
 
 
 @pytest.fixture

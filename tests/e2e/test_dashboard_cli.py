@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
 import pytest
 
-from tests.e2e.test_cli import PODIUM, run
+from tests.e2e.test_cli import PODIUM, demo_printing, run
 
 pytestmark = pytest.mark.e2e
 
@@ -70,36 +65,8 @@ def test_user_password_from_stdin_and_generated(tmp_path: Path) -> None:
     assert re.fullmatch(r"[A-Za-z0-9_-]{20}\n", generated.stdout)
 
 
-@contextmanager
-def demo_server(workdir: Path) -> Iterator[tuple[str, str]]:
-    """`podium serve --demo`: its URL and everything it printed until it listened."""
-    process = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", "--demo"],
-        cwd=workdir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:  # poll the output with a deadline
-        line = process.stdout.readline()
-        lines.append(line)
-        if line.startswith("Podium is listening on "):
-            break
-    url = re.findall(r"listening on (\S+) ", lines[-1])
-    try:
-        yield url[0], "".join(lines)
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
-        process.stdout.close()
-
-
 def test_the_demo_password_is_printed_once_and_signs_in(tmp_path: Path) -> None:
-    with demo_server(tmp_path) as (url, printed):
+    with demo_printing(tmp_path) as (url, printed):
         email = re.findall(r"^  dashboard email: (\S+)$", printed, re.M)
         password = re.findall(
             r"^  dashboard password: (\S+)  \(shown once: note it now\)$", printed, re.M
@@ -109,7 +76,7 @@ def test_the_demo_password_is_printed_once_and_signs_in(tmp_path: Path) -> None:
         assert f"  dashboard: {url}/manage" in printed
         assert signs_in(url, email[0], password[0])
         assert not signs_in(url, email[0], password[0] + "x")
-    with demo_server(tmp_path) as (_url, again):
+    with demo_printing(tmp_path) as (_url, again):
         assert "dashboard password: shown when the account was made" in again
         assert password[0] not in again
     assert password[0] not in (tmp_path / ".podium-demo.json").read_text()

@@ -3,8 +3,6 @@ and the CSV exports (the owner sees the account, another host their own webinars
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.testclient import TestClient
@@ -15,6 +13,7 @@ from podium.web.runtime import Runtime
 from podium.web.viewer import Viewer
 from tests.conftest import AccountKeys
 from tests.http.manage_helpers import browser, second_host
+from tests.mail_sink import run_async
 
 
 def viewer_of(runtime: Runtime, client: TestClient) -> Viewer | None:
@@ -26,7 +25,7 @@ def viewer_of(runtime: Runtime, client: TestClient) -> Viewer | None:
         "path": "/",
         "query_string": b"",
     }
-    return asyncio.run(session_viewer(runtime, Request(scope)))
+    return run_async(lambda: session_viewer(runtime, Request(scope)))
 
 
 def test_the_owner_another_host_and_nobody(

@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator, MutableMapping
 from typing import Any
 
 from podium.web.event_stream import EventStream
+from tests.mail_sink import run_async
 
 
 def test_frames_go_out_and_a_client_that_leaves_ends_the_stream() -> None:
@@ -42,7 +43,7 @@ def test_frames_go_out_and_a_client_that_leaves_ends_the_stream() -> None:
             await stream({"type": "http"}, receive, send)
         return sent, happened
 
-    sent, happened = asyncio.run(story())
+    sent, happened = run_async(story)  # the main thread may hold Playwright's loop
 
     assert sent == [
         {

@@ -11,7 +11,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sized
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import httpx2
 
-PODIUM = [sys.executable, "-m", "podium"]
+from tests.serving import PODIUM
 
 
 def start(

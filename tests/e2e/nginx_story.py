@@ -22,9 +22,10 @@ from typing import Any
 
 import httpx2
 
+from tests.serving import PODIUM
+
 PUBLIC = "https://webinars.example.org"
 ADMIN_TOKEN = "nginx-story-admin-token"
-PODIUM = [sys.executable, "-m", "podium"]
 
 
 def poll(condition: Callable[[], bool], seconds: float = 30) -> None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +13,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from tests import serving
+from tests.serving import PODIUM
+
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -87,35 +86,12 @@ def test_db_upgrade(workdir: Path) -> None:
 @contextmanager
 def demo_printing(workdir: Path, *extra: str) -> Iterator[tuple[str, str]]:
     """`podium serve --demo`: its URL and everything it printed until it listened; stopped
-    with Ctrl-C after, and killed if it does not stop (no server left for the next tests)."""
-    process = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", "--demo", *extra],
-        cwd=workdir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 120  # generous: a busy machine starts it slowly
-    while time.monotonic() < deadline:  # poll the output with a deadline
-        line = process.stdout.readline()
-        lines.append(line)
-        if line.startswith("Podium is listening on "):
-            break
-    url = re.findall(r"listening on (\S+) ", lines[-1])
+    with Ctrl-C after (killed if it does not stop: no server left for the next tests)."""
+    served = serving.serve("--demo", *extra, cwd=workdir)
     try:
-        yield url[0], "".join(lines)
+        yield served.url, serving.printed_until_listening(served)
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
-        try:
-            process.wait(timeout=60)  # a hang bound, generous for a busy machine
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            process.stdout.close()
+        served.stop(signal.SIGINT)
 
 
 @contextmanager

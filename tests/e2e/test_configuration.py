@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import podium
-from tests.e2e.harness import PODIUM
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.e2e.test_cli import PODIUM, demo_printing, run
+from tests.e2e.test_cli import demo_printing, run
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
 

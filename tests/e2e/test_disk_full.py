@@ -5,7 +5,6 @@ restart without the limit every acknowledged write is there."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 
 import httpx2
@@ -14,7 +13,6 @@ import pytest
 from tests.e2e.harness import account, start
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 UNAVAILABLE = {
     "error": {
         "code": 503,

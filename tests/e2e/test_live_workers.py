@@ -21,8 +21,9 @@ import pytest
 from bench.live_load import Server, Stream, follow, poll_questions, post_json, prepare, request
 
 from podium.db import migrate
-from tests.e2e.test_workers import Output, sockets_of, worker_pids
+from tests.e2e.test_workers import sockets_of, worker_pids
 from tests.mail_sink import run_async
+from tests.serving import Output
 
 pytestmark = pytest.mark.e2e
 ATTENDEES = 24  # all on one worker by chance: 2 * 2^-24

@@ -6,18 +6,15 @@ working while the old key is listed."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
 
-from tests.e2e.harness import PODIUM, wait_until
+from tests import serving
+from tests.e2e.harness import wait_until
 from tests.mail_sink import MailSink
 
 pytestmark = pytest.mark.e2e
@@ -25,39 +22,10 @@ ADMIN_TOKEN = "admin-token-which-is-secret-42"
 OLD_KEY, NEW_KEY = "old-instance-key-0123456789", "new-instance-key-9876543210"
 
 
-class Server:
-    """`podium serve --port 0` with its standard error collected in a thread."""
-
-    def __init__(self, database: Path, env: dict[str, str], *options: str) -> None:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
-        self.process = subprocess.Popen(
-            [*PODIUM, "serve", "--port", "0", "--database-url", f"sqlite:///{database}", *options],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**clean, "PYTHONUNBUFFERED": "1", **env},
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        wait_until(lambda: any("listening on" in line for line in self.lines))
-        shown = next(line for line in self.lines if "listening on" in line)
-        found = re.search(r"listening on (\S+) ", shown)
-        assert found is not None
-        self.url = found.group(1)
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def stop(self) -> str:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
-        self._reader.join(timeout=10)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
-        return "".join(self.lines)
+def start_server(database: Path, env: dict[str, str], *options: str) -> serving.Served:
+    """`podium serve --port 0` on `database`, with only the PODIUM_* variables given here."""
+    database_url = f"sqlite:///{database}"
+    return serving.serve("--database-url", database_url, *options, env=env, clean_env=True)
 
 
 def token(url: str, name: str) -> str:
@@ -70,7 +38,9 @@ def test_a_whole_story_logs_no_secret(tmp_path: Path, mail_sink: MailSink) -> No
         "PODIUM_SECRET_KEY": NEW_KEY,
         "PODIUM_SMTP_URL": mail_sink.url,
     }
-    server = Server(tmp_path / "p.sqlite3", env, "--log-format", "json", "--log-level", "debug")
+    server = start_server(
+        tmp_path / "p.sqlite3", env, "--log-format", "json", "--log-level", "debug"
+    )
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     try:
         url = server.url
@@ -173,7 +143,9 @@ def test_a_whole_story_logs_no_secret(tmp_path: Path, mail_sink: MailSink) -> No
 def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
     database = tmp_path / "p.sqlite3"
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    before = Server(database, {"PODIUM_SECRET_KEY": OLD_KEY, "PODIUM_ADMIN_TOKEN": ADMIN_TOKEN})
+    before = start_server(
+        database, {"PODIUM_SECRET_KEY": OLD_KEY, "PODIUM_ADMIN_TOKEN": ADMIN_TOKEN}
+    )
     try:
         keys = httpx2.post(f"{before.url}/podium/api/accounts", json={}, headers=admin).json()
         host = {k: keys[k] for k in ("api_key", "api_secret", "host_id")}
@@ -203,7 +175,7 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
     def path(url: str) -> str:
         return url.split("/", 3)[3]
 
-    rotated = Server(database, {"PODIUM_SECRET_KEY": f"{NEW_KEY},{OLD_KEY}"})
+    rotated = start_server(database, {"PODIUM_SECRET_KEY": f"{NEW_KEY},{OLD_KEY}"})
     try:
         url = rotated.url
         listed = httpx2.post(
@@ -214,7 +186,7 @@ def test_links_and_credentials_survive_a_key_rotation(tmp_path: Path) -> None:
         v2_during = httpx2.get(f"{url}/v2/webinars/{created['id']}", headers=bearer)
     finally:
         rotated.stop()
-    after = Server(database, {"PODIUM_SECRET_KEY": NEW_KEY})
+    after = start_server(database, {"PODIUM_SECRET_KEY": NEW_KEY})
     try:
         refused = httpx2.post(f"{after.url}/v1/webinar/list", data=host).json()
         old_start = httpx2.get(f"{after.url}/{path(created['start_url'])}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,9 +16,9 @@ import pytest
 from podium.settings import Settings
 from podium.testing import PodiumServer
 from tests.mail_sink import MailSink, parts
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 
 
 def call(server: PodiumServer, keys: dict[str, str], action: str, **params: Any) -> Any:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
 
 import httpx2
 import pytest
 
-from tests.e2e.harness import PODIUM, Cluster, account, grown
+from tests import serving
+from tests.e2e.harness import Cluster, account, grown
 
 pytestmark = [
     pytest.mark.e2e,
@@ -47,25 +46,6 @@ UNAVAILABLE = {
 }
 
 
-def serve(option: list[str]) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", *option],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert server.stdout is not None
-    line = ""
-    deadline = time.monotonic() + 120
-    while "listening on" not in line and time.monotonic() < deadline:  # poll with a deadline
-        line = server.stdout.readline()
-    # the rest of its output read as it comes: with the pipe full (64 KB of access log lines),
-    # the server would block on its next log line and answer nothing more
-    threading.Thread(target=server.stdout.read, name="drain", daemon=True).start()
-    return server, line.split("listening on ")[1].split()[0]
-
-
 def registered(url: str, credentials: dict[str, str], webinar_id: int) -> dict[str, str]:
     """Every registrant of the webinar, through webinar/registration: e-mail → id."""
     stored: dict[str, str] = {}
@@ -91,7 +71,8 @@ def cluster() -> Iterator[Cluster]:
 def test_acknowledged_writes_survive_a_database_crash(cluster: Cluster) -> None:
     option = ["--database-url", cluster.url]
     keys = account(option)
-    server, url = serve(option)
+    server = serving.serve(*option)
+    url = server.url
     credentials = {"api_key": keys["api_key"], "api_secret": keys["api_secret"]}
     webinar_id = httpx2.post(
         f"{url}/v1/webinar/create",
@@ -144,10 +125,7 @@ def test_acknowledged_writes_survive_a_database_crash(cluster: Cluster) -> None:
                 thread.join(timeout=120)  # longer than a call may take
         stored = registered(url, {**credentials, "host_id": keys["host_id"]}, webinar_id)
     finally:
-        server.terminate()
-        server.wait(timeout=60)
-        assert server.stdout is not None
-        server.stdout.close()
+        server.stop()
 
     assert unanswered == []
     assert len(acked) > CYCLES * 4

@@ -5,10 +5,8 @@ every write that was acknowledged is in the database afterwards."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -23,8 +21,10 @@ from sqlalchemy import text
 
 from podium.db.engine import make_engine
 from podium.testing import throwaway_postgres_database
-from tests.e2e.harness import PODIUM, account, wait_until
-from tests.e2e.test_workers import Output, needs_postgresql, worker_pids
+from tests import serving
+from tests.e2e.harness import account, wait_until
+from tests.e2e.test_workers import needs_postgresql, worker_pids
+from tests.serving import Output
 
 pytestmark = pytest.mark.e2e
 LOADERS = 4
@@ -157,25 +157,14 @@ def new_webinar(url: str, keys: dict[str, str]) -> int:
 
 
 def serve(database_url: str, *options: str) -> tuple[Output, str]:
-    process = subprocess.Popen(
-        [*PODIUM, "serve", "--database-url", database_url, *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "PODIUM_LOG_LEVEL": "warning"},
+    served = serving.serve(
+        "--database-url", database_url, *options, env={"PODIUM_LOG_LEVEL": "warning"}
     )
-    output = Output(process)
-    lines = output.wait_for(lambda seen: any("Podium is listening" in line for line in seen))
-    found = next(re.search(r"listening on (\S+) ", line) for line in lines if "listening" in line)
-    assert found is not None
-    return output, found.group(1)
+    return served.output, served.url
 
 
 def stop(output: Output) -> None:
-    if output.process.poll() is None:
-        output.process.send_signal(signal.SIGTERM)
-    output.process.wait(timeout=60)
-    output.close()
+    serving.Served(output, "").stop()
 
 
 @pytest.fixture

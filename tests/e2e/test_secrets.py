@@ -7,15 +7,14 @@ least 128 bits."""
 from __future__ import annotations
 
 import base64
-import os
-import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
 import pytest
 
-from tests.e2e.harness import PODIUM, account, wait_until
+from tests import serving
+from tests.e2e.harness import account, wait_until
 from tests.mail_sink import MailSink
 
 pytestmark = pytest.mark.e2e
@@ -30,15 +29,8 @@ def test_no_secret_or_token_is_stored_or_logged(tmp_path: Path, mail_sink: MailS
     database = tmp_path / "podium.sqlite3"
     option = ["--database-url", f"sqlite:///{database}"]
     keys = account(option)
-    server = subprocess.Popen(
-        [*PODIUM, "serve", "--port", "0", *option],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "PODIUM_SMTP_URL": mail_sink.url},
-    )
-    assert server.stdout is not None
-    url = server.stdout.readline().split("listening on ")[-1].split()[0]
+    server = serving.serve(*option, env={"PODIUM_SMTP_URL": mail_sink.url})
+    url = server.url
     credentials = {"api_key": keys["api_key"], "api_secret": keys["api_secret"]}
     host = {**credentials, "host_id": keys["host_id"]}
     try:
@@ -88,10 +80,7 @@ def test_no_secret_or_token_is_stored_or_logged(tmp_path: Path, mail_sink: MailS
             )
         wait_until(lambda: len(mail_sink.received) >= 4)  # pending, approved, panelist, again
     finally:
-        server.terminate()
-        server.wait(timeout=60)
-        log = server.stdout.read()
-        server.stdout.close()
+        log = server.stop()
 
     personal = parse_qs(urlsplit(person["join_url"]).query)["tk"][0]
     panelist_token = parse_qs(urlsplit(panelist["join_url"]).query)["tk"][0]

@@ -4,7 +4,6 @@ reaches a client — every registration is acknowledged and stored, none is a 50
 from __future__ import annotations
 
 import sqlite3
-import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 from tests.e2e.harness import account, start
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 WRITERS_PER_PROCESS = 8
 EACH = 25
 

@@ -15,7 +15,8 @@ import httpx2
 import pytest
 
 from tests.e2e.harness import wait_until
-from tests.e2e.test_workers import Output, worker_pids
+from tests.e2e.test_workers import worker_pids
+from tests.serving import Output
 
 pytestmark = pytest.mark.e2e
 SUPERVISE = """

@@ -4,7 +4,6 @@ suite's engine), every table equal; and `podium backup` of a live SQLite file.""
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,9 @@ from podium.db.models import Base
 from podium.settings import Settings
 from podium.testing import PodiumServer
 from tests.conftest import fresh_database
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 
 
 def everything(database_url: str) -> dict[str, list[dict[str, Any]]]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from podium.web.webhook_sink import WebhookSink
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 SECRET = "cli-secret"
 
 

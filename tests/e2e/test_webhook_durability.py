@@ -27,7 +27,8 @@ from podium.settings import Settings
 from podium.web.runtime import Runtime
 from podium.web.webhook_sink import WebhookSink
 from tests.conftest import fresh_database
-from tests.e2e.harness import PODIUM, account, grown, start, wait_until
+from tests.e2e.harness import account, grown, start, wait_until
+from tests.serving import PODIUM
 
 pytestmark = pytest.mark.e2e
 SECRET = "durable-secret"

@@ -4,16 +4,12 @@ with a listener of its own (SO_REUSEPORT), under a supervisor that replaces a de
 from __future__ import annotations
 
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -21,9 +17,9 @@ import pytest
 
 from podium.settings import Settings
 from podium.web.workers import Supervisor, WorkerFailed
+from tests.serving import PODIUM, Output
 
 pytestmark = pytest.mark.e2e
-PODIUM = [sys.executable, "-m", "podium"]
 needs_postgresql = pytest.mark.skipif(
     not os.environ.get("PODIUM_TEST_DATABASE_URL", "").startswith("postgres"),
     reason="several processes serve PostgreSQL only",
@@ -61,45 +57,6 @@ def test_a_worker_that_cannot_start_stops_the_supervisor(tmp_path: Path) -> None
         "a worker process exited with status 1 before it started serving (its messages are above)"
     )
     assert announced == []
-
-
-@dataclass
-class Output:
-    """The lines a process prints, read in a thread so waiting for one has a deadline."""
-
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-    _queue: queue.Queue[str] = field(default_factory=queue.Queue)
-
-    _reader: threading.Thread | None = None
-
-    def __post_init__(self) -> None:
-        self._reader = threading.Thread(target=self._pump, daemon=True)
-        self._reader.start()
-
-    def _pump(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        with stream:
-            for line in stream:
-                self._queue.put(line)
-
-    def close(self) -> None:
-        """After the process ended: the reader has seen the end of its output."""
-        assert self._reader is not None
-        self._reader.join(timeout=30)
-
-    def wait_for(self, done: Callable[[list[str]], bool], seconds: float = 120) -> list[str]:
-        deadline = time.monotonic() + seconds
-        while not done(self.lines):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"not seen in {seconds} s; output so far: {self.lines}")
-            try:
-                self.lines.append(self._queue.get(timeout=left))
-            except queue.Empty:
-                continue
-        return self.lines
 
 
 def worker_pids(lines: list[str]) -> list[int]:

@@ -22,7 +22,9 @@ from typing import Any
 
 import httpx2
 
-from tests.serving import PODIUM
+# A script of its own (run in a network namespace by test_nginx.py): it imports nothing of
+# the tests package.
+PODIUM = [sys.executable, "-m", "podium"]
 
 PUBLIC = "https://webinars.example.org"
 ADMIN_TOKEN = "nginx-story-admin-token"

@@ -64,10 +64,22 @@ def host_results(url: str, webinar_id: int, host: str, total: int) -> dict[str, 
         for line in stream.iter_lines():
             if line.startswith("event: "):
                 event = line[7:]
-            elif line.startswith("data: ") and event == "results":
-                shown: dict[str, Any] = json.loads(line[6:])
-                if sum(shown["results"]["Ready?"].values()) == total:
-                    return shown
+            elif line.startswith("data: ") and event in ("state", "results"):
+                data = json.loads(line[6:])
+                # the first state already counts the votes made before the stream opened (a
+                # slow machine opens it after the last coalesced push); later ones come as
+                # "results"
+                found = (
+                    [
+                        {key: poll[key] for key in ("poll_id", "results", "shared")}
+                        for poll in data["polls"]
+                    ]
+                    if event == "state"
+                    else [data]
+                )
+                for shown in found:
+                    if sum(shown["results"].get("Ready?", {}).values()) == total:
+                        return dict(shown)
     raise AssertionError("the stream ended before the results counted every vote")
 
 

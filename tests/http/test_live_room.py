@@ -60,7 +60,8 @@ def upvotes_settled(messages: list[tuple[str, Any]]) -> bool:
     """Upvotes are pushed coalesced (at most 4 a second): the first change at once, the last
     one always; the messages are there once "dismissed" and the final count (1) came."""
     counts = [data["upvotes"] for event, data in messages if event == "upvotes"]
-    return ("dismissed", {"question_id": 2}) in messages and counts[-1:] == [1] and len(counts) > 1
+    dismissed = any(event == "dismissed" for event, _data in messages)
+    return dismissed and counts[-1:] == [1] and len(counts) > 1
 
 
 def live_webinar(client: TestClient, account: AccountKeys) -> tuple[int, str, str, str]:
@@ -188,7 +189,6 @@ def test_questions_are_upvoted_dismissed_starred_and_answered_privately(
         "ann": [*asked, answer, dismissal],
         "bob": [*asked, dismissal],  # no answer: it was private to ann
     }
-    assert other == 2  # upvotes_settled waits for its dismissal
     for name, (page, _) in pages.items():
         messages = heard_until(page, upvotes_settled)
         upvoted = [data for event, data in messages if event == "upvotes"]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from podium.db.models import OutboxMessage
+from podium.db.models import Occurrence, OutboxMessage, Webinar
 from tests.conftest import AccountKeys
 from tests.http.manage_helpers import post_form
 from tests.http.page_helpers import Node, Tree
@@ -201,4 +201,10 @@ def test_adding_by_hand_to_a_webinar_that_registers_per_occurrence_names_one(
     assert options == SERIES_OCCURRENCES
     assert answer.headers["location"] == f"{page}?done=added"
     [grace] = registrant_rows(session)
-    assert occurrence_rows(session, grace) == [(2, False)]
+    starts = session.scalars(
+        select(Occurrence.id)
+        .join(Webinar, Webinar.seq == Occurrence.webinar_seq)
+        .where(Webinar.id == webinar_id)
+        .order_by(Occurrence.start_at)
+    ).all()
+    assert occurrence_rows(session, grace) == [(starts[1], False)]  # the second one chosen

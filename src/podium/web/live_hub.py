@@ -92,12 +92,7 @@ class Frame:
     to: str = ""  # an e-mail (lower case) that receives it whatever its role
 
     def reaches(self, subscriber: Subscriber) -> bool:
-        role = subscriber.role
-        return (
-            role in self.roles
-            or (role == ORGANISER and Role.HOST in self.roles)  # sees what the host sees
-            or (bool(self.to) and subscriber.email == self.to)
-        )
+        return subscriber.role in self.roles or (bool(self.to) and subscriber.email == self.to)
 
 
 CLOSE = Frame(0, "", "", ())  # the stream ends there; the page reconnects with Last-Event-ID
@@ -172,10 +167,7 @@ class Channel:
         """The subscribers `frame` reaches."""
         if frame.to:  # rare (a private answer): its roles and its one reader
             return [subscriber for subscriber in self.subscribers if frame.reaches(subscriber)]
-        roles = dict.fromkeys(frame.roles)
-        if Role.HOST in roles:  # the dashboard's view hears what the host's console hears
-            roles[ORGANISER] = None
-        return [s for role in roles for s in self.by_role.get(role, ())]
+        return [s for role in dict.fromkeys(frame.roles) for s in self.by_role.get(role, ())]
 
 
 class LiveHub:
@@ -293,6 +285,8 @@ class LiveHub:
             return
         self._seq += 1
         text = f"id: {self.epoch}-{self._seq}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
+        if Role.HOST in roles:  # the dashboard's view hears what the host's console hears
+            roles = (*roles, ORGANISER)
         frame = Frame(self._seq, event, text, roles, to.lower())
         channel = self._channel(webinar_id)
         if len(channel.recent) == channel.recent.maxlen:
